@@ -1,0 +1,28 @@
+package io.planpilot.core.connector;
+
+import java.time.ZoneId;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What a connector is given about its connection.
+ *
+ * @param dimensions which CRM field feeds which dimension (dimension key to field name)
+ * @param options    the type-specific keys, flattened with dots below the connection
+ *                   ({@code path}, {@code columns.deals.amount}, ...)
+ */
+public record ConnectionSettings(String id, String type, ZoneId zone, String baseCurrency,
+                                 Map<String, String> dimensions, Map<String, String> options) {
+    public ConnectionSettings {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(zone, "zone");
+        Objects.requireNonNull(baseCurrency, "baseCurrency");
+        dimensions = Map.copyOf(dimensions);
+        options = Map.copyOf(options);
+    }
+
+    public String option(String key) {
+        return options.get(key);
+    }
+}

@@ -1,0 +1,69 @@
+package io.planpilot.core.connector;
+
+import io.planpilot.core.domain.Activity;
+import io.planpilot.core.domain.Deal;
+import io.planpilot.core.domain.Pipeline;
+import io.planpilot.core.domain.Rep;
+import io.planpilot.core.domain.Stage;
+import io.planpilot.core.domain.StageTransition;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One page of changes read from a CRM, with the cursor to resume from once the page is stored.
+ * The store writes a page and its cursor in one transaction.
+ *
+ * @param cursor the opaque position after this page; null keeps the previous cursor
+ */
+public record SyncPage(List<Rep> reps, List<Pipeline> pipelines, List<Stage> stages, List<Deal> deals,
+                       List<StageTransition> transitions, List<Activity> activities, List<Listing> listings,
+                       List<SyncWarning> warnings, String cursor) {
+
+    public SyncPage {
+        reps = List.copyOf(reps);
+        pipelines = List.copyOf(pipelines);
+        stages = List.copyOf(stages);
+        deals = List.copyOf(deals);
+        transitions = List.copyOf(transitions);
+        activities = List.copyOf(activities);
+        listings = List.copyOf(listings);
+        warnings = List.copyOf(warnings);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public boolean isEmpty() {
+        return reps.isEmpty() && pipelines.isEmpty() && stages.isEmpty() && deals.isEmpty()
+                && transitions.isEmpty() && activities.isEmpty() && listings.isEmpty() && warnings.isEmpty();
+    }
+
+    /** Collects one page; not thread-safe. */
+    public static final class Builder {
+        private final List<Rep> reps = new ArrayList<>();
+        private final List<Pipeline> pipelines = new ArrayList<>();
+        private final List<Stage> stages = new ArrayList<>();
+        private final List<Deal> deals = new ArrayList<>();
+        private final List<StageTransition> transitions = new ArrayList<>();
+        private final List<Activity> activities = new ArrayList<>();
+        private final List<Listing> listings = new ArrayList<>();
+        private final List<SyncWarning> warnings = new ArrayList<>();
+        private String cursor;
+
+        public Builder reps(List<Rep> values) { reps.addAll(values); return this; }
+        public Builder pipelines(List<Pipeline> values) { pipelines.addAll(values); return this; }
+        public Builder stages(List<Stage> values) { stages.addAll(values); return this; }
+        public Builder deals(List<Deal> values) { deals.addAll(values); return this; }
+        public Builder transitions(List<StageTransition> values) { transitions.addAll(values); return this; }
+        public Builder activities(List<Activity> values) { activities.addAll(values); return this; }
+        public Builder listing(Listing value) { listings.add(value); return this; }
+        public Builder warnings(List<SyncWarning> values) { warnings.addAll(values); return this; }
+        public Builder cursor(String value) { cursor = value; return this; }
+
+        public SyncPage build() {
+            return new SyncPage(reps, pipelines, stages, deals, transitions, activities, listings, warnings, cursor);
+        }
+    }
+}
