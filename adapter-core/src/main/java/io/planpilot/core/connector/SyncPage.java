@@ -14,7 +14,8 @@ import java.util.List;
  * One page of changes read from a CRM, with the cursor to resume from once the page is stored.
  * The store writes a page and its cursor in one transaction.
  *
- * @param cursor the opaque position after this page; null keeps the previous cursor
+ * @param cursor the opaque position after this page; null keeps the previous cursor. A page with
+ *               nothing but a cursor is a real page: it must be stored like any other.
  */
 public record SyncPage(List<Rep> reps, List<Pipeline> pipelines, List<Stage> stages, List<Deal> deals,
                        List<StageTransition> transitions, List<Activity> activities, List<Listing> listings,
@@ -35,6 +36,7 @@ public record SyncPage(List<Rep> reps, List<Pipeline> pipelines, List<Stage> sta
         return new Builder();
     }
 
+    /** Whether the page holds no records, listings or warnings; it may still carry a cursor. */
     public boolean isEmpty() {
         return reps.isEmpty() && pipelines.isEmpty() && stages.isEmpty() && deals.isEmpty()
                 && transitions.isEmpty() && activities.isEmpty() && listings.isEmpty() && warnings.isEmpty();

@@ -8,7 +8,8 @@ import java.util.Objects;
  * ({@code owner}), not to the deal's owner.
  *
  * @param deal        the deal it is linked to, or null
- * @param dueAt       when it is due, or null
+ * @param dueAt       when it is due, or null; a due date without a time is the end of that local day
+ *                    (its last microsecond), as KPI.md says
  * @param completedAt when it was done, or null while not done
  */
 public record Activity(String connection, String id, ActivityType type, String owner, String deal,

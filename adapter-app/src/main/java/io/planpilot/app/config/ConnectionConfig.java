@@ -1,0 +1,35 @@
+package io.planpilot.app.config;
+
+import io.planpilot.core.connector.ConnectionSettings;
+
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+
+/**
+ * One {@code adapter.connections.<id>} entry.
+ *
+ * @param syncInterval the incremental sync cadence; zero means only on demand or by webhook
+ * @param rateLimit    the configured limit, or null for the connector's documented default
+ * @param options      the type-specific keys, flattened below the connection ({@code path}, ...)
+ */
+public record ConnectionConfig(String id, String type, Duration syncInterval, RateLimit rateLimit,
+                               Map<String, String> dimensions, Map<String, String> options) {
+
+    public ConnectionConfig {
+        dimensions = Map.copyOf(dimensions);
+        options = Map.copyOf(options);
+    }
+
+    public boolean scheduled() {
+        return !syncInterval.isZero();
+    }
+
+    public ConnectionSettings settings(ZoneId zone, String baseCurrency) {
+        return new ConnectionSettings(id, type, zone, baseCurrency, dimensions, options);
+    }
+
+    /** At most {@code requests} per {@code per}, with up to {@code burst} at the start of a run. */
+    public record RateLimit(int requests, Duration per, Integer burst) {
+    }
+}

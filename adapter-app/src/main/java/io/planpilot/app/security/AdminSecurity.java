@@ -1,0 +1,81 @@
+package io.planpilot.app.security;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.authentication.ReactiveAuthenticationManager;
+import org.springframework.security.config.web.server.SecurityWebFiltersOrder;
+import org.springframework.security.config.web.server.ServerHttpSecurity;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.authority.AuthorityUtils;
+import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.ServerAuthenticationEntryPoint;
+import org.springframework.security.web.server.authentication.AuthenticationWebFilter;
+import org.springframework.security.web.server.authentication.ServerAuthenticationEntryPointFailureHandler;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code /api/**} needs {@code Authorization: Bearer <admin-token>}; everything else is public.
+ * A request that carries the token is the admin anywhere, which is what
+ * {@code management.endpoint.health.show-details: when-authorized} asks for.
+ */
+@Configuration(proxyBeanMethods = false)
+public class AdminSecurity {
+
+    private static final String BEARER = "Bearer ";
+
+    @Bean
+    ReactiveAuthenticationManager adminTokenAuthentication(AdminToken token) {
+        return authentication -> token.matches((String) authentication.getCredentials())
+                ? Mono.just(UsernamePasswordAuthenticationToken.authenticated("admin", null, AuthorityUtils.createAuthorityList("ROLE_ADMIN")))
+                : Mono.error(new BadCredentialsException("the admin token is wrong"));
+    }
+
+    @Bean
+    SecurityWebFilterChain adminSecurityChain(ServerHttpSecurity http, ReactiveAuthenticationManager adminTokenAuthentication) {
+        ServerAuthenticationEntryPoint unauthorized = AdminSecurity::unauthorized;
+        AuthenticationWebFilter bearer = new AuthenticationWebFilter(adminTokenAuthentication);
+        bearer.setServerAuthenticationConverter(AdminSecurity::bearerToken);
+        bearer.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(unauthorized));
+        return http
+                .csrf(ServerHttpSecurity.CsrfSpec::disable)
+                .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
+                .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
+                .logout(ServerHttpSecurity.LogoutSpec::disable)
+                .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+                .addFilterAt(bearer, SecurityWebFiltersOrder.AUTHENTICATION)
+                .authorizeExchange(exchanges -> exchanges.pathMatchers("/api/**").authenticated().anyExchange().permitAll())
+                .exceptionHandling(handling -> handling.authenticationEntryPoint(unauthorized))
+                .build();
+    }
+
+    private static Mono<org.springframework.security.core.Authentication> bearerToken(ServerWebExchange exchange) {
+        String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
+        if (header == null || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return Mono.empty();
+        }
+        return Mono.just(UsernamePasswordAuthenticationToken.unauthenticated("admin", header.substring(BEARER.length()).trim()));
+    }
+
+    private static Mono<Void> unauthorized(ServerWebExchange exchange, AuthenticationException failure) {
+        String detail = failure instanceof BadCredentialsException
+                ? "the admin token is wrong"
+                : "the Authorization header with the admin token (Bearer) is missing";
+        var response = exchange.getResponse();
+        response.setStatusCode(HttpStatus.UNAUTHORIZED);
+        response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        response.getHeaders().set(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        String body = "{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"" + detail
+                + "\",\"instance\":\"" + exchange.getRequest().getPath().value().replace("\"", "") + "\"}";
+        DataBuffer buffer = response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8));
+        return response.writeWith(Mono.just(buffer));
+    }
+}

@@ -1,0 +1,131 @@
+package io.planpilot.app.store;
+
+import io.planpilot.core.connector.Listing;
+import io.planpilot.core.connector.SyncPage;
+import io.planpilot.core.domain.Activity;
+import io.planpilot.core.domain.Deal;
+import io.planpilot.core.domain.Pipeline;
+import io.planpilot.core.domain.Rep;
+import io.planpilot.core.domain.Stage;
+import io.planpilot.core.domain.StageTransition;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.time.Clock;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Writes what connectors read. A page and its cursor go in one transaction; every write is an
+ * upsert that leaves a row untouched when nothing in it changed, so a repeated sync writes nothing.
+ * Rows travel as one JSON array per table and statement ({@code jsonb_to_recordset}): one round trip
+ * per page and table, whatever the page size.
+ */
+@Repository
+public class CrmRecordStore {
+
+    private final DatabaseClient db;
+    private final TransactionalOperator transaction;
+    private final RecordRows rows;
+    private final Clock clock;
+
+    public CrmRecordStore(DatabaseClient db, TransactionalOperator transaction, JsonMapper json, Clock clock) {
+        this.db = db;
+        this.transaction = transaction;
+        this.rows = new RecordRows(json);
+        this.clock = clock;
+    }
+
+    /** Stores a page and, when it carries one, its cursor; emits the number of rows written. */
+    public Mono<Long> save(String connection, SyncPage page) {
+        Mono<Long> writes = Flux.concat(
+                        upsert(connection, UpsertSql.REPS, distinct(page.reps(), Rep::id), rows::rep),
+                        upsert(connection, UpsertSql.PIPELINES, distinct(page.pipelines(), Pipeline::id), rows::pipeline),
+                        upsert(connection, UpsertSql.STAGES, distinct(page.stages(), s -> s.pipeline() + '\u0000' + s.id()), rows::stage),
+                        upsert(connection, UpsertSql.DEALS, distinct(page.deals(), Deal::id), rows::deal),
+                        upsert(connection, UpsertSql.TRANSITIONS, distinct(page.transitions(), StageTransition::id), rows::transition),
+                        upsert(connection, UpsertSql.ACTIVITIES, distinct(page.activities(), Activity::id), rows::activity),
+                        Flux.fromIterable(page.listings()).concatMap(listing -> reconcile(connection, listing)),
+                        saveCursor(connection, page.cursor()))
+                .reduce(0L, Long::sum);
+        return transaction.transactional(writes);
+    }
+
+    public Mono<String> cursor(String connection) {
+        return db.sql("select cursor from connection_cursor where connection = :connection")
+                .bind("connection", connection)
+                .map(row -> row.get("cursor", String.class))
+                .one();
+    }
+
+    public Mono<RecordCounts> counts(String connection) {
+        return db.sql("""
+                        select (select count(*) from deal where connection = :c and not deleted) as deals,
+                               (select count(*) from activity where connection = :c and not deleted) as activities,
+                               (select count(*) from rep where connection = :c) as users""")
+                .bind("c", connection)
+                .map(row -> new RecordCounts(row.get("deals", Long.class), row.get("activities", Long.class),
+                        row.get("users", Long.class)))
+                .one();
+    }
+
+    private <T> Mono<Long> upsert(String connection, String sql, Collection<T> records,
+                                  Function<T, Map<String, Object>> toRow) {
+        if (records.isEmpty()) {
+            return Mono.just(0L);
+        }
+        return db.sql(sql)
+                .bind("connection", connection)
+                .bind("rows", rows.json(records, toRow))
+                .fetch()
+                .rowsUpdated();
+    }
+
+    private Mono<Long> reconcile(String connection, Listing listing) {
+        String sql = switch (listing.kind()) {
+            case DEAL -> "update deal set deleted = true where connection = :connection and not deleted and not (id = any(:ids))";
+            case ACTIVITY -> "update activity set deleted = true where connection = :connection and not deleted and not (id = any(:ids))";
+            case STAGE_TRANSITION -> "delete from stage_transition where connection = :connection and not (id = any(:ids))";
+        };
+        return db.sql(sql)
+                .bind("connection", connection)
+                .bind("ids", listing.ids().toArray(String[]::new))
+                .fetch()
+                .rowsUpdated();
+    }
+
+    private Mono<Long> saveCursor(String connection, String cursor) {
+        if (cursor == null) {
+            return Mono.just(0L);
+        }
+        return db.sql("""
+                        insert into connection_cursor (connection, cursor, updated_at) values (:connection, :cursor, :now)
+                        on conflict (connection) do update set cursor = excluded.cursor, updated_at = excluded.updated_at
+                        where connection_cursor.cursor is distinct from excluded.cursor""")
+                .bind("connection", connection)
+                .bind("cursor", cursor)
+                .bind("now", clock.instant())
+                .fetch()
+                .rowsUpdated();
+    }
+
+    /** The last record of each id wins: a page may carry the same record twice. */
+    private static <T> Collection<T> distinct(List<T> records, Function<T, String> id) {
+        if (records.size() < 2) {
+            return records;
+        }
+        Map<String, T> byId = new LinkedHashMap<>();
+        records.forEach(record -> byId.put(id.apply(record), record));
+        return byId.values();
+    }
+
+    public record RecordCounts(long deals, long activities, long users) {
+    }
+}

@@ -1,0 +1,59 @@
+package io.planpilot.app.sync;
+
+import io.planpilot.core.connector.SyncMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Syncs every scheduled connection when the adapter is ready, then every {@code sync-interval}. A
+ * tick while a run of the connection is going does nothing: the running run already covers it.
+ */
+@Component
+public class SyncScheduler {
+
+    private static final Logger log = LoggerFactory.getLogger(SyncScheduler.class);
+
+    private final Connections connections;
+    private final SyncService sync;
+    private final SyncRunStore runs;
+    private final List<Disposable> schedules = new ArrayList<>();
+
+    public SyncScheduler(Connections connections, SyncService sync, SyncRunStore runs) {
+        this.connections = connections;
+        this.sync = sync;
+        this.runs = runs;
+    }
+
+    @EventListener(ApplicationReadyEvent.class)
+    public void startSchedules() {
+        // a single adapter process owns the runs: one left RUNNING was cut off by a stop
+        runs.failAbandoned("the adapter stopped during this run").block();
+        for (Connections.Connection connection : connections.all()) {
+            if (!connection.config().scheduled()) {
+                continue; // sync-interval 0: only on demand or by webhook
+            }
+            Duration interval = connection.config().syncInterval();
+            schedules.add(Flux.interval(Duration.ZERO, interval)
+                    .concatMap(tick -> sync.start(connection, SyncMode.INCREMENTAL)
+                            .onErrorResume(e -> {
+                                log.warn("Could not start a sync of '{}': {}", connection.id(), e.toString());
+                                return reactor.core.publisher.Mono.empty();
+                            }))
+                    .subscribe());
+        }
+    }
+
+    @jakarta.annotation.PreDestroy
+    public void stopSchedules() {
+        schedules.forEach(Disposable::dispose);
+    }
+}

@@ -1,0 +1,99 @@
+package io.planpilot.app.sync;
+
+import io.planpilot.app.store.CrmRecordStore;
+import io.planpilot.core.connector.ConnectorException;
+import io.planpilot.core.connector.SyncMode;
+import io.planpilot.core.connector.SyncPage;
+import io.planpilot.core.connector.SyncWarning;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts sync runs and carries them out: the connector reads on a worker thread (connectors are
+ * blocking), and each page is stored with its cursor before the next is read, so a run that dies
+ * mid-way loses nothing stored and resumes from the last stored cursor.
+ */
+@Service
+public class SyncService {
+
+    private static final Logger log = LoggerFactory.getLogger(SyncService.class);
+
+    private final Connections connections;
+    private final CrmRecordStore records;
+    private final SyncRunStore runs;
+
+    public SyncService(Connections connections, CrmRecordStore records, SyncRunStore runs) {
+        this.connections = connections;
+        this.records = records;
+        this.runs = runs;
+    }
+
+    /**
+     * Starts a run of the connection, or emits the one already running. The run itself goes on in
+     * the background; follow it with {@link SyncRunStore#find}.
+     */
+    public Mono<SyncRunStore.Started> start(Connections.Connection connection, SyncMode mode) {
+        return runs.start(connection.id(), mode).doOnNext(started -> {
+            if (started.started()) {
+                Mono.fromRunnable(() -> execute(connection, started.run()))
+                        .subscribeOn(Schedulers.boundedElastic())
+                        .subscribe();
+            }
+        });
+    }
+
+    /** Runs a sync to its end on the calling thread (which may block) and emits the finished run. */
+    public SyncRun execute(Connections.Connection connection, SyncRun run) {
+        Progress progress = new Progress();
+        try {
+            String cursor = run.mode() == SyncMode.FULL ? null : records.cursor(connection.id()).block();
+            connection.connector().read(run.mode(), cursor, page -> {
+                records.save(connection.id(), page).block();
+                progress.add(page);
+            });
+            SyncRun finished = runs.finish(run.runId(), SyncRun.Status.SUCCEEDED, progress.deals, progress.activities,
+                    null, progress.warnings, progress.warningCount).block();
+            log.info("Sync run {} of '{}' ({}) succeeded: {} deals, {} activities read, {} warnings",
+                    run.runId(), connection.id(), run.mode(), progress.deals, progress.activities, progress.warningCount);
+            return finished;
+        } catch (RuntimeException e) {
+            String error = describe(e);
+            log.warn("Sync run {} of '{}' failed: {}", run.runId(), connection.id(), error,
+                    e instanceof ConnectorException ? null : e);
+            return runs.finish(run.runId(), SyncRun.Status.FAILED, progress.deals, progress.activities, error,
+                    progress.warnings, progress.warningCount).block();
+        }
+    }
+
+    private static String describe(RuntimeException e) {
+        if (e instanceof ConnectorException) {
+            return e.getMessage();
+        }
+        return "unexpected " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+    }
+
+    /** What a run has read so far. */
+    private static final class Progress {
+        long deals;
+        long activities;
+        long warningCount;
+        final List<SyncWarning> warnings = new ArrayList<>();
+
+        void add(SyncPage page) {
+            deals += page.deals().size();
+            activities += page.activities().size();
+            warningCount += page.warnings().size();
+            for (SyncWarning warning : page.warnings()) {
+                if (warnings.size() < SyncRun.WARNINGS_KEPT) {
+                    warnings.add(warning);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package io.planpilot.app;
+
+import io.planpilot.app.sync.SyncRun;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.HttpHeaders;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * One adapter for all integration tests (one Spring context, one embedded PostgreSQL): a
+ * {@code small} CSV connection the tests rewrite, and the {@code demo} connection over config/demo.
+ * Neither syncs by itself ({@code sync-interval: 0}); tests start the runs.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        // plain properties, not @DynamicPropertySource: the adapter reads its configuration before
+        // the test context adds dynamic ones
+        "adapter.data-dir=" + AdapterIntegrationTest.DATA_DIR_NAME,
+        "adapter.security.admin-token=" + AdapterIntegrationTest.TOKEN,
+        "adapter.time-zone=Europe/Moscow",
+        "adapter.connections.small.type=csv",
+        "adapter.connections.small.path=" + AdapterIntegrationTest.DATA_DIR_NAME + "/small-export",
+        "adapter.connections.small.sync-interval=0",
+        "adapter.connections.demo.type=csv",
+        "adapter.connections.demo.path=../config/demo",
+        "adapter.connections.demo.sync-interval=PT0S"})
+@AutoConfigureWebTestClient(timeout = "PT60S")
+public abstract class AdapterIntegrationTest {
+
+    protected static final String TOKEN = "test-admin-token";
+    static final String DATA_DIR_NAME = "target/it-data";
+    protected static final Path DATA_DIR = freshDataDir();
+    protected static final SmallExport SMALL = SmallExport.createIn(DATA_DIR.resolve("small-export"));
+
+    @Autowired
+    protected WebTestClient web;
+
+    @Autowired
+    protected DatabaseClient db;
+
+    /** Runs once per test JVM, before the one shared context starts its database in this folder. */
+    private static Path freshDataDir() {
+        Path dir = Path.of(DATA_DIR_NAME).toAbsolutePath();
+        try {
+            if (Files.exists(dir)) {
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                }
+            }
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @BeforeEach
+    void restoreSmallExport() {
+        SmallExport.createIn(SMALL.folder()).delete("stage_history.csv").delete("deal_lines.csv");
+    }
+
+    protected WebTestClient.RequestHeadersSpec<?> get(String uri) {
+        return web.get().uri(uri).header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN);
+    }
+
+    /** Starts a sync through the API and waits for its end; emits the finished run as JSON. */
+    protected Map<String, Object> syncAndWait(String connection, String mode) {
+        Map<String, Object> started = web.post().uri("/api/v1/connections/{id}/sync", connection)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN)
+                .bodyValue(Map.of("mode", mode))
+                .exchange()
+                .expectStatus().isAccepted()
+                .expectBody(JSON_MAP).returnResult().getResponseBody();
+        assertThat(started).containsKeys("runId", "status");
+        return awaitRun(((Number) started.get("runId")).longValue());
+    }
+
+    protected Map<String, Object> awaitRun(long runId) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            Map<String, Object> run = get("/api/v1/sync-runs/" + runId).exchange()
+                    .expectStatus().isOk().expectBody(JSON_MAP).returnResult().getResponseBody();
+            if (!SyncRun.Status.RUNNING.name().equals(run.get("status"))) {
+                return run;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("sync run " + runId + " still running after 60 s: " + run);
+            }
+            try {
+                Thread.sleep(25);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    protected long count(String sql) {
+        return db.sql(sql).map(row -> row.get(0, Long.class)).one().block();
+    }
+
+    protected static final org.springframework.core.ParameterizedTypeReference<Map<String, Object>> JSON_MAP =
+            new org.springframework.core.ParameterizedTypeReference<>() {
+            };
+    protected static final org.springframework.core.ParameterizedTypeReference<java.util.List<Map<String, Object>>> JSON_LIST =
+            new org.springframework.core.ParameterizedTypeReference<>() {
+            };
+}
