@@ -139,17 +139,8 @@ public final class AdapterConfigReader {
     }
 
     private int positiveInt(String key, int fallback) {
-        String value = text(key, Integer.toString(fallback));
-        try {
-            int number = Integer.parseInt(value);
-            if (number > 0) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        problems.add(new ConfigProblem(key, "must be a whole number above 0 (got '" + value + "')"));
-        return fallback;
+        Integer number = wholeNumber(key, names.value(key));
+        return number == null ? fallback : number;
     }
 
     private List<LocalDate> holidays() {

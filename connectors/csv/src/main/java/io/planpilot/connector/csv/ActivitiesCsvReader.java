@@ -39,29 +39,7 @@ final class ActivitiesCsvReader {
      * @return the id of every row whose id could be read, good or bad
      */
     Set<String> read(CsvTable table, SyncPageAssembler out) {
-        Map<String, Long> lineOfId = new HashMap<>();
-        table.forEachRow(row -> {
-            String id = row.text(ID);
-            if (id != null) {
-                Long first = lineOfId.putIfAbsent(id, row.line());
-                if (first != null) {
-                    out.warning(row.warning(ID, "activity '" + id + "' is already on line " + first
-                            + "; this row is skipped"));
-                    return;
-                }
-            }
-            String shape = row.shapeProblem();
-            if (shape != null) {
-                out.warning(row.warning(null, shape));
-                return;
-            }
-            try {
-                out.activity(activity(row));
-            } catch (BadCellException e) {
-                out.warning(row.warning(e));
-            }
-        });
-        return lineOfId.keySet();
+        return IdentifiedRows.read(table, ID, "activity", out::warning, row -> out.activity(activity(row)));
     }
 
     private Activity activity(CsvRow row) {

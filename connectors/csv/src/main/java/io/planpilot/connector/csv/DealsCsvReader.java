@@ -79,29 +79,8 @@ final class DealsCsvReader {
      */
     Set<String> read(CsvTable table, StageCatalog stages, DealLinesCsvReader.DealLines lines, SyncPageAssembler out) {
         List<DimensionColumn> dimensions = dimensionColumns(table.header(), out);
-        Map<String, Long> lineOfId = new HashMap<>();
-        table.forEachRow(row -> {
-            String id = row.text(ID);
-            if (id != null) {
-                Long first = lineOfId.putIfAbsent(id, row.line());
-                if (first != null) {
-                    out.warning(row.warning(ID, "deal '" + id + "' is already on line " + first
-                            + "; this row is skipped"));
-                    return;
-                }
-            }
-            String shape = row.shapeProblem();
-            if (shape != null) {
-                out.warning(row.warning(null, shape));
-                return;
-            }
-            try {
-                out.deal(deal(row, stages, lines, dimensions, out));
-            } catch (BadCellException e) {
-                out.warning(row.warning(e));
-            }
-        });
-        return lineOfId.keySet();
+        return IdentifiedRows.read(table, ID, "deal", out::warning, 
+                row -> out.deal(deal(row, stages, lines, dimensions, out)));
     }
 
     private Deal deal(CsvRow row, StageCatalog stages, DealLinesCsvReader.DealLines lines,
