@@ -14,12 +14,14 @@ import java.util.List;
  * One page of changes read from a CRM, with the cursor to resume from once the page is stored.
  * The store writes a page and its cursor in one transaction.
  *
+ * @param mappedDimensions the dimensions (region, segment, product) the connection's deals carry a
+ *               field for, whether filled or not; null when this page does not tell
  * @param cursor the opaque position after this page; null keeps the previous cursor. A page with
  *               nothing but a cursor is a real page: it must be stored like any other.
  */
 public record SyncPage(List<Rep> reps, List<Pipeline> pipelines, List<Stage> stages, List<Deal> deals,
                        List<StageTransition> transitions, List<Activity> activities, List<Listing> listings,
-                       List<SyncWarning> warnings, String cursor) {
+                       List<SyncWarning> warnings, java.util.Set<String> mappedDimensions, String cursor) {
 
     public SyncPage {
         reps = List.copyOf(reps);
@@ -30,6 +32,7 @@ public record SyncPage(List<Rep> reps, List<Pipeline> pipelines, List<Stage> sta
         activities = List.copyOf(activities);
         listings = List.copyOf(listings);
         warnings = List.copyOf(warnings);
+        mappedDimensions = mappedDimensions == null ? null : java.util.Set.copyOf(mappedDimensions);
     }
 
     public static Builder builder() {
@@ -52,6 +55,7 @@ public record SyncPage(List<Rep> reps, List<Pipeline> pipelines, List<Stage> sta
         private final List<Activity> activities = new ArrayList<>();
         private final List<Listing> listings = new ArrayList<>();
         private final List<SyncWarning> warnings = new ArrayList<>();
+        private java.util.Set<String> mappedDimensions;
         private String cursor;
 
         public Builder reps(List<Rep> values) { reps.addAll(values); return this; }
@@ -62,10 +66,12 @@ public record SyncPage(List<Rep> reps, List<Pipeline> pipelines, List<Stage> sta
         public Builder activities(List<Activity> values) { activities.addAll(values); return this; }
         public Builder listing(Listing value) { listings.add(value); return this; }
         public Builder warnings(List<SyncWarning> values) { warnings.addAll(values); return this; }
+        public Builder mappedDimensions(java.util.Set<String> values) { mappedDimensions = values; return this; }
         public Builder cursor(String value) { cursor = value; return this; }
 
         public SyncPage build() {
-            return new SyncPage(reps, pipelines, stages, deals, transitions, activities, listings, warnings, cursor);
+            return new SyncPage(reps, pipelines, stages, deals, transitions, activities, listings, warnings, mappedDimensions,
+                    cursor);
         }
     }
 }

@@ -79,6 +79,10 @@ final class DealsCsvReader {
      */
     Set<String> read(CsvTable table, StageCatalog stages, DealLinesCsvReader.DealLines lines, SyncPageAssembler out) {
         List<DimensionColumn> dimensions = dimensionColumns(table.header(), out);
+        // a configured mapping counts as mapped even when its column is missing: its deals lack the value
+        java.util.Set<String> mapped = new java.util.TreeSet<>(dimensionMapping.keySet());
+        dimensions.forEach(column -> mapped.add(column.key()));
+        out.mappedDimensions(mapped);
         return IdentifiedRows.read(table, ID, "deal", out::warning, 
                 row -> out.deal(deal(row, stages, lines, dimensions, out)));
     }

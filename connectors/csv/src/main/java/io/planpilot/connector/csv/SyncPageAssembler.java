@@ -30,6 +30,7 @@ final class SyncPageAssembler {
     private final List<StageTransition> transitions = new ArrayList<>();
     private final List<Activity> activities = new ArrayList<>();
     private final List<SyncWarning> warnings = new ArrayList<>();
+    private java.util.Set<String> mappedDimensions;
 
     SyncPageAssembler(PageConsumer consumer) {
         this.consumer = consumer;
@@ -79,9 +80,15 @@ final class SyncPageAssembler {
         }
     }
 
-    /** Hands over the last page, with the listings and the cursor to resume from. */
+    /** The dimensions deals.csv carries a column for (told on the last page). */
+    void mappedDimensions(java.util.Set<String> dimensions) {
+        mappedDimensions = dimensions;
+    }
+
+    /** Hands over the last page, with the listings, the mapped dimensions and the cursor to resume from. */
     void finish(List<Listing> listings, String cursor) {
         listings.forEach(page::listing);
+        page.mappedDimensions(mappedDimensions);
         handOver(cursor);
     }
 

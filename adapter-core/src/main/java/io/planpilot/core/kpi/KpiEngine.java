@@ -1,0 +1,107 @@
+package io.planpilot.core.kpi;
+
+import io.planpilot.core.domain.Dimension;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Every result of KPI.md, computed from one snapshot: pure functions of the snapshot and the query.
+ * The engine keeps no state of its own; create one per snapshot.
+ */
+public final class KpiEngine {
+
+    private final KpiSnapshot snapshot;
+
+    public KpiEngine(KpiSnapshot snapshot) {
+        this.snapshot = snapshot;
+    }
+
+    public KpiFigures summary(KpiQuery query) {
+        return breakdown(query, Dimension.DEPARTMENT).get(0).figures();
+    }
+
+    /** One row per key with deals created or closed in the period, open, or planned; sorted by key. */
+    public List<BreakdownRow> breakdown(KpiQuery query, Dimension dimension) {
+        Scope scope = new Scope(snapshot, query);
+        List<BreakdownRow> rows = new ArrayList<>();
+        rows(scope, dimension).forEach((key, row) -> rows.add(new BreakdownRow(key, row.name(), row.tally().figures(row.plan()))));
+        return rows;
+    }
+
+    /** @param pipeline the pipeline key; null for the only pipeline in scope */
+    public Funnel funnel(KpiQuery query, String pipeline) {
+        return new FunnelReport(new Scope(snapshot, query)).funnel(pipeline);
+    }
+
+    public List<RepFigures> reps(KpiQuery query) {
+        Scope scope = new Scope(snapshot, query);
+        return new RepReport(scope, rows(scope, Dimension.REP)).rows();
+    }
+
+    /** The department's row, or one row per key of the dimension that has a plan in the period. */
+    public List<CapacityRow> capacity(KpiQuery query, Dimension dimension) {
+        Scope scope = new Scope(snapshot, query);
+        return new CapacityReport(scope, dimension, rows(scope, dimension)).rows();
+    }
+
+    public DataQuality dataQuality(KpiQuery query) {
+        return new DataQualityReport(new Scope(snapshot, query)).report();
+    }
+
+    /** A row being shown: its name, its tally and its plan (null when none). */
+    record Row(String name, RowTally tally, BigDecimal plan, int value) {
+    }
+
+    /** The rows of a dimension, by key (KPI.md, "Which rows"). */
+    static Map<String, Row> rows(Scope scope, Dimension dimension) {
+        RowTallies tallies = new RowTallies(scope, dimension, new StageProbabilities(scope));
+        RowKeys keys = scope.keys;
+        Map<String, BigDecimal> plans = scope.snapshot.plan.plans(scope.query.period(), dimension, scope.connection, keys);
+        Map<String, Integer> values = new TreeMap<>();
+        tallies.all().keySet().forEach(value -> values.put(keys.key(dimension, value), value));
+        if (dimension == Dimension.REP) {
+            for (int rep = 0; rep < scope.catalog.reps.size(); rep++) {
+                if (scope.connection < 0 || scope.catalog.reps.get(rep).connection() == scope.connection) {
+                    values.putIfAbsent(keys.repKey(rep), rep);
+                }
+            }
+        }
+        if (dimension == Dimension.PIPELINE) {
+            for (int pipeline = 0; pipeline < scope.catalog.pipelines.size(); pipeline++) {
+                values.putIfAbsent(keys.pipelineKey(pipeline), pipeline);
+            }
+        }
+        Map<String, Row> rows = new TreeMap<>();
+        tallies.all().forEach((value, tally) -> {
+            if (tally.present || dimension == Dimension.DEPARTMENT) {
+                String key = keys.key(dimension, value);
+                rows.put(key, new Row(keys.name(dimension, value), tally, plans.get(key), value));
+            }
+        });
+        if (dimension == Dimension.DEPARTMENT && rows.isEmpty()) {
+            rows.put(RowKeys.ALL, new Row(RowKeys.ALL, new RowTally(), plans.get(RowKeys.ALL), 0));
+        }
+        plans.forEach((key, plan) -> rows.computeIfAbsent(key, k -> row(scope, dimension, tallies, values, k, plan)));
+        if (dimension == Dimension.REP) {
+            for (int rep : RepReport.repsToShow(scope)) {
+                String key = keys.repKey(rep);
+                rows.computeIfAbsent(key, k -> row(scope, dimension, tallies, values, k, plans.get(k)));
+            }
+        }
+        return rows;
+    }
+
+    private static Row row(Scope scope, Dimension dimension, RowTallies tallies, Map<String, Integer> values, String key,
+                           BigDecimal plan) {
+        Integer value = values.get(key);
+        if (value == null) {
+            return new Row(key, new RowTally(), plan, Integer.MIN_VALUE);
+        }
+        RowTally tally = tallies.all().getOrDefault(value, new RowTally());
+        return new Row(scope.keys.name(dimension, value), tally, plan, value);
+    }
+}
