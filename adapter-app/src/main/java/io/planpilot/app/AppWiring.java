@@ -1,9 +1,12 @@
 package io.planpilot.app;
 
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.transaction.reactive.TransactionalOperator;
+
+import tools.jackson.core.StreamWriteFeature;
 
 import java.time.Clock;
 
@@ -14,6 +17,12 @@ class AppWiring {
     @Bean
     Clock clock() {
         return Clock.systemUTC();
+    }
+
+    /** Money and ratios go out with every digit and no exponent (KPI.md: full precision). */
+    @Bean
+    JsonMapperBuilderCustomizer plainDecimals() {
+        return builder -> builder.enable(StreamWriteFeature.WRITE_BIGDECIMAL_AS_PLAIN);
     }
 
     @Bean

@@ -29,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
         "adapter.data-dir=" + AdapterIntegrationTest.DATA_DIR_NAME,
         "adapter.security.admin-token=" + AdapterIntegrationTest.TOKEN,
         "adapter.time-zone=Europe/Moscow",
+        "adapter.plan-file=" + AdapterIntegrationTest.DATA_DIR_NAME + "/plan.csv",
         "adapter.connections.small.type=csv",
         "adapter.connections.small.path=" + AdapterIntegrationTest.DATA_DIR_NAME + "/small-export",
         "adapter.connections.small.sync-interval=0",
@@ -48,6 +49,9 @@ public abstract class AdapterIntegrationTest {
 
     @Autowired
     protected DatabaseClient db;
+
+    @org.springframework.boot.test.web.server.LocalServerPort
+    private int port;
 
     /** Runs once per test JVM, before the one shared context starts its database in this folder. */
     private static Path freshDataDir() {
@@ -69,8 +73,9 @@ public abstract class AdapterIntegrationTest {
         SmallExport.createIn(SMALL.folder()).delete("stage_history.csv").delete("deal_lines.csv");
     }
 
+    /** A GET with the admin token; the URI is taken as written (already encoded). */
     protected WebTestClient.RequestHeadersSpec<?> get(String uri) {
-        return web.get().uri(uri).header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN);
+        return web.get().uri(java.net.URI.create("http://localhost:" + port + uri)).header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN);
     }
 
     /** Starts a sync through the API and waits for its end; emits the finished run as JSON. */

@@ -43,18 +43,26 @@ public class CrmRecordStore {
         this.clock = clock;
     }
 
-    /** Stores a page and, when it carries one, its cursor; emits the number of rows written. */
-    public Mono<Long> save(String connection, SyncPage page) {
-        Mono<Long> writes = Flux.concat(
-                        upsert(connection, UpsertSql.REPS, distinct(page.reps(), Rep::id), rows::rep),
+    /**
+     * Stores a page and, when it carries one, its cursor, in one transaction; emits what the store
+     * changed beyond the page's own records (deletions by listing, a changed catalog).
+     */
+    public Mono<StoredPage> save(String connection, SyncPage page) {
+        Mono<Long> catalog = Flux.concat(
                         upsert(connection, UpsertSql.PIPELINES, distinct(page.pipelines(), Pipeline::id), rows::pipeline),
-                        upsert(connection, UpsertSql.STAGES, distinct(page.stages(), s -> s.pipeline() + '\u0000' + s.id()), rows::stage),
+                        upsert(connection, UpsertSql.STAGES, distinct(page.stages(), s -> s.pipeline() + '\u0000' + s.id()), rows::stage))
+                .reduce(0L, Long::sum);
+        Mono<Long> records = Flux.concat(
+                        upsert(connection, UpsertSql.REPS, distinct(page.reps(), Rep::id), rows::rep),
                         upsert(connection, UpsertSql.DEALS, distinct(page.deals(), Deal::id), rows::deal),
                         upsert(connection, UpsertSql.TRANSITIONS, distinct(page.transitions(), StageTransition::id), rows::transition),
                         upsert(connection, UpsertSql.ACTIVITIES, distinct(page.activities(), Activity::id), rows::activity),
-                        Flux.fromIterable(page.listings()).concatMap(listing -> reconcile(connection, listing)),
+                        saveMappedDimensions(connection, page.mappedDimensions()),
                         saveCursor(connection, page.cursor()))
                 .reduce(0L, Long::sum);
+        Mono<StoredPage> writes = Mono.zip(catalog, records, Flux.fromIterable(page.listings())
+                        .concatMap(listing -> reconcile(connection, listing)).collectList())
+                .map(done -> StoredPage.of(done.getT1() + done.getT2(), done.getT1() > 0, done.getT3()));
         return transaction.transactional(writes);
     }
 
@@ -88,15 +96,32 @@ public class CrmRecordStore {
                 .rowsUpdated();
     }
 
-    private Mono<Long> reconcile(String connection, Listing listing) {
+    /** Marks what a listing leaves out deleted (stage history: removed); emits what it touched. */
+    private Mono<StoredPage.Reconciled> reconcile(String connection, Listing listing) {
         String sql = switch (listing.kind()) {
-            case DEAL -> "update deal set deleted = true where connection = :connection and not deleted and not (id = any(:ids))";
-            case ACTIVITY -> "update activity set deleted = true where connection = :connection and not deleted and not (id = any(:ids))";
-            case STAGE_TRANSITION -> "delete from stage_transition where connection = :connection and not (id = any(:ids))";
+            case DEAL -> "update deal set deleted = true where connection = :connection and not deleted and not (id = any(:ids)) returning id, id as deal";
+            case ACTIVITY -> "update activity set deleted = true where connection = :connection and not deleted and not (id = any(:ids)) returning id, deal";
+            case STAGE_TRANSITION -> "delete from stage_transition where connection = :connection and not (id = any(:ids)) returning id, deal";
         };
         return db.sql(sql)
                 .bind("connection", connection)
                 .bind("ids", listing.ids().toArray(String[]::new))
+                .map(row -> new StoredPage.Removed(connection, row.get("id", String.class), row.get("deal", String.class)))
+                .all()
+                .collectList()
+                .map(removed -> new StoredPage.Reconciled(listing.kind(), removed));
+    }
+
+    private Mono<Long> saveMappedDimensions(String connection, java.util.Set<String> dimensions) {
+        if (dimensions == null) {
+            return Mono.just(0L);
+        }
+        return db.sql("""
+                        insert into connection_profile (connection, mapped_dimensions) values (:connection, cast(:dimensions as jsonb))
+                        on conflict (connection) do update set mapped_dimensions = excluded.mapped_dimensions
+                        where connection_profile.mapped_dimensions is distinct from excluded.mapped_dimensions""")
+                .bind("connection", connection)
+                .bind("dimensions", rows.json(new java.util.TreeSet<>(dimensions)))
                 .fetch()
                 .rowsUpdated();
     }

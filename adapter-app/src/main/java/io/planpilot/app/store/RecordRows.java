@@ -33,6 +33,10 @@ final class RecordRows {
         return json.writeValueAsString(list);
     }
 
+    String json(Object value) {
+        return json.writeValueAsString(value);
+    }
+
     Map<String, Object> rep(Rep rep) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", rep.id());

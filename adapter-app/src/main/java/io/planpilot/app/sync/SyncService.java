@@ -1,6 +1,8 @@
 package io.planpilot.app.sync;
 
+import io.planpilot.app.kpi.KpiSnapshots;
 import io.planpilot.app.store.CrmRecordStore;
+import io.planpilot.app.store.StoredPage;
 import io.planpilot.core.connector.ConnectorException;
 import io.planpilot.core.connector.SyncMode;
 import io.planpilot.core.connector.SyncPage;
@@ -24,14 +26,14 @@ public class SyncService {
 
     private static final Logger log = LoggerFactory.getLogger(SyncService.class);
 
-    private final Connections connections;
     private final CrmRecordStore records;
     private final SyncRunStore runs;
+    private final KpiSnapshots snapshots;
 
-    public SyncService(Connections connections, CrmRecordStore records, SyncRunStore runs) {
-        this.connections = connections;
+    public SyncService(CrmRecordStore records, SyncRunStore runs, KpiSnapshots snapshots) {
         this.records = records;
         this.runs = runs;
+        this.snapshots = snapshots;
     }
 
     /**
@@ -54,7 +56,8 @@ public class SyncService {
         try {
             String cursor = run.mode() == SyncMode.FULL ? null : records.cursor(connection.id()).block();
             connection.connector().read(run.mode(), cursor, page -> {
-                records.save(connection.id(), page).block();
+                StoredPage stored = records.save(connection.id(), page).block();
+                snapshots.apply(connection.id(), page, stored);
                 progress.add(page);
             });
             SyncRun finished = runs.finish(run.runId(), SyncRun.Status.SUCCEEDED, progress.deals, progress.activities,

@@ -9,24 +9,33 @@ import java.util.List;
 
 /**
  * What changed in the store since a snapshot was taken: records as they are now (a deal or activity
- * with {@code deleted} set counts nowhere from now on) and removed stage-history entries. Changes to
+ * with {@code deleted} set counts nowhere from now on), and records removed by id. Changes to
  * pipelines or stages are not incremental: they call for a new snapshot.
- *
- * @param removedTransitions the removed history entries, as {@code (connection, id, deal)}; stage
- *                           and time are not read
  */
-public record CrmChanges(List<Rep> reps, List<Deal> deals, List<StageTransition> transitions,
-                         List<StageTransition> removedTransitions, List<Activity> activities) {
+public record CrmChanges(List<Rep> reps, List<Deal> deals, List<RecordRef> deletedDeals,
+                         List<StageTransition> transitions, List<TransitionRef> removedTransitions,
+                         List<Activity> activities, List<RecordRef> deletedActivities) {
+
+    /** A record of a connection by id. */
+    public record RecordRef(String connection, String id) {
+    }
+
+    /** A stage-history entry by id, with the deal it belongs to. */
+    public record TransitionRef(String connection, String id, String deal) {
+    }
+
     public CrmChanges {
         reps = List.copyOf(reps);
         deals = List.copyOf(deals);
+        deletedDeals = List.copyOf(deletedDeals);
         transitions = List.copyOf(transitions);
         removedTransitions = List.copyOf(removedTransitions);
         activities = List.copyOf(activities);
+        deletedActivities = List.copyOf(deletedActivities);
     }
 
     public boolean isEmpty() {
-        return reps.isEmpty() && deals.isEmpty() && transitions.isEmpty() && removedTransitions.isEmpty()
-                && activities.isEmpty();
+        return reps.isEmpty() && deals.isEmpty() && deletedDeals.isEmpty() && transitions.isEmpty()
+                && removedTransitions.isEmpty() && activities.isEmpty() && deletedActivities.isEmpty();
     }
 }

@@ -47,6 +47,34 @@ public final class KpiSnapshot {
         return settings;
     }
 
+    /** The dimensions a connection's deals carry a field for, as its connector last said. */
+    public Set<String> mappedDimensions(String connection) {
+        return mappedDimensions.getOrDefault(connection, Set.of());
+    }
+
+    /**
+     * Why a plan row's rep key names no user, or null when it names exactly one or when the users of
+     * the connection (all connections for null) are not known yet.
+     */
+    public String planRepProblem(String key, String connection) {
+        int scope = -1;
+        if (connection != null) {
+            Integer found = catalog.findConnection(connection);
+            if (found == null) {
+                return null;
+            }
+            scope = found;
+        }
+        boolean anyUser = false;
+        for (Catalog.RepInfo rep : catalog.reps) {
+            anyUser |= scope < 0 || rep.connection() == scope;
+        }
+        if (!anyUser || plan.findRep(key, scope) >= 0) {
+            return null;
+        }
+        return "no single user has the id, e-mail or name '" + key + "'";
+    }
+
     /** Whether deal row {@code row} is part of this snapshot. */
     boolean dealAlive(int row) {
         return deals.died[row] > version;

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -93,18 +95,9 @@ final class SnapshotWriter {
     void apply(CrmChanges changes) {
         version++;
         changes.reps().forEach(this::putRep);
-        Set<Integer> touched = new java.util.LinkedHashSet<>();
+        Set<Integer> touched = new LinkedHashSet<>();
         for (Activity activity : changes.activities()) {
-            String key = key(activity.connection(), activity.id());
-            Integer old = activityRows.remove(key);
-            if (old != null) {
-                activities.died[old] = version;
-                int oldDeal = activities.dealNo[old];
-                if (oldDeal >= 0) {
-                    removeActivityOfDeal(oldDeal, old);
-                    touched.add(oldDeal);
-                }
-            }
+            removeActivity(activity.connection(), activity.id(), touched);
             if (!activity.deleted()) {
                 int row = appendActivity(activity);
                 if (activities.dealNo[row] >= 0) {
@@ -112,21 +105,24 @@ final class SnapshotWriter {
                 }
             }
         }
+        for (CrmChanges.RecordRef activity : changes.deletedActivities()) {
+            removeActivity(activity.connection(), activity.id(), touched);
+        }
         Map<Integer, List<StageTransition>> added = new LinkedHashMap<>();
         for (StageTransition transition : changes.transitions()) {
             added.computeIfAbsent(dealNo(transition.connection(), transition.deal()), no -> new ArrayList<>()).add(transition);
         }
         Map<Integer, Set<String>> removed = new LinkedHashMap<>();
-        for (StageTransition transition : changes.removedTransitions()) {
-            removed.computeIfAbsent(dealNo(transition.connection(), transition.deal()), no -> new java.util.HashSet<>()).add(transition.id());
+        for (CrmChanges.TransitionRef transition : changes.removedTransitions()) {
+            removed.computeIfAbsent(dealNo(transition.connection(), transition.deal()), no -> new HashSet<>()).add(transition.id());
         }
-        Set<Integer> historyChanged = new java.util.LinkedHashSet<>(added.keySet());
+        Set<Integer> historyChanged = new LinkedHashSet<>(added.keySet());
         historyChanged.addAll(removed.keySet());
         for (int no : historyChanged) {
             rewriteHistory(no, added.getOrDefault(no, List.of()), removed.getOrDefault(no, Set.of()));
             touched.add(no);
         }
-        Set<Integer> replaced = new java.util.HashSet<>();
+        Set<Integer> replaced = new HashSet<>();
         for (Deal deal : changes.deals()) {
             int no = dealNo(deal.connection(), deal.id());
             killRow(no);
@@ -135,12 +131,30 @@ final class SnapshotWriter {
             }
             replaced.add(no);
         }
+        for (CrmChanges.RecordRef deal : changes.deletedDeals()) {
+            int no = dealNo(deal.connection(), deal.id());
+            killRow(no);
+            replaced.add(no);
+        }
         for (int no : touched) {
             int row = rowOfDealNo[no];
             if (!replaced.contains(no) && row >= 0) {
                 deals.died[row] = version;
                 appendCopy(no, row);
             }
+        }
+    }
+
+    private void removeActivity(String connection, String id, Set<Integer> touched) {
+        Integer old = activityRows.remove(key(connection, id));
+        if (old == null) {
+            return;
+        }
+        activities.died[old] = version;
+        int dealNo = activities.dealNo[old];
+        if (dealNo >= 0) {
+            removeActivityOfDeal(dealNo, old);
+            touched.add(dealNo);
         }
     }
 

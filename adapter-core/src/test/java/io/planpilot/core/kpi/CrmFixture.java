@@ -45,7 +45,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code 2026-11-10T09:30} a local time, {@code 2026-10-31T21:00:00Z} an instant.
  *
  * <p>Deals default to: the standard pipeline, status OPEN in the pipeline's first open stage, no
- * amount, USD, no owner, created 2026-09-01 12:00 local, no expected close, no history.
+ * amount, USD, no owner, created 2026-09-01 12:00 local, no expected close, no history. Activities
+ * default to no owner, no deal, created 2026-09-01 12:00 local (or at their completion when earlier).
  */
 final class CrmFixture {
     static final String CONNECTION = "crm";
@@ -413,7 +414,7 @@ final class CrmFixture {
             return this;
         }
 
-        /** Created at {@code when}; without it, created when completed, else at 2026-09-01 noon. */
+        /** Created at {@code when}; without it, at 2026-09-01 noon (or when completed, if that is earlier). */
         ActivityBuilder created(String when) {
             this.createdAt = at(when);
             return this;
@@ -442,7 +443,11 @@ final class CrmFixture {
         }
 
         private List<Activity> build() {
-            Instant created = createdAt != null ? createdAt : completedAt != null ? completedAt : at(DEFAULT_CREATED);
+            Instant created = createdAt;
+            if (created == null) {
+                Instant byDefault = at(DEFAULT_CREATED);
+                created = completedAt != null && completedAt.isBefore(byDefault) ? completedAt : byDefault;
+            }
             List<Activity> result = new ArrayList<>();
             for (int i = 1; i <= times; i++) {
                 String copyId = times == 1 ? id : id + "." + i;
