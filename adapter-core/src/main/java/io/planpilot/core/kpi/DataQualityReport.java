@@ -76,6 +76,8 @@ final class DataQualityReport {
                 items.add(new DataQuality.Item(dealId, rep, issue));
             }
         }
+        // by deal id, each deal's issues in their fixed order (the sort is stable)
+        items.sort(java.util.Comparator.comparing(DataQuality.Item::dealId));
         return new DataQuality(counts, byRep, items);
     }
 
