@@ -42,7 +42,10 @@ final class CapacityReport {
         allRows.forEach((key, row) -> {
             if (dimension == Dimension.DEPARTMENT || row.plan() != null) {
                 rows.put(key, row);
-                resources.putIfAbsent(row.value(), new Resources());
+                Resources r = resources.computeIfAbsent(row.value(), v -> new Resources());
+                if (dimension == Dimension.REP && row.value() >= 0) {
+                    r.reps.add(row.value()); // a rep row's rep is the rep, deals or not
+                }
             }
         });
         scanDeals();
@@ -223,7 +226,19 @@ final class CapacityReport {
         return value != null && value.signum() != 0;
     }
 
-    private static long ceil(BigDecimal value) {
+    /**
+     * {@code ceil} of a quotient computed in DECIMAL128 from inputs that are themselves rounded
+     * quotients: a result within rounding noise of a whole number is that number (12 / (4/189) is
+     * 567, not the 567.000…1 the rounded divisor gives).
+     */
+    static long ceil(BigDecimal value) {
+        BigDecimal nearest = value.setScale(0, RoundingMode.HALF_EVEN);
+        BigDecimal noise = value.abs().max(BigDecimal.ONE).multiply(ROUNDING_NOISE);
+        if (value.subtract(nearest).abs().compareTo(noise) <= 0) {
+            return nearest.longValueExact();
+        }
         return value.setScale(0, RoundingMode.CEILING).longValueExact();
     }
+
+    private static final BigDecimal ROUNDING_NOISE = new BigDecimal("1e-25");
 }

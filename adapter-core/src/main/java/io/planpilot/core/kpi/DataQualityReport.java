@@ -64,12 +64,9 @@ final class DataQualityReport {
                     found.add(MISSING_DIMENSION + dimension);
                 }
             }
-            if (found.isEmpty()) {
-                continue;
-            }
             String rep = scope.keys.repKey(deals.owner[row]);
-            String dealId = scope.keys.dealId(deals.connection[row], deals.id[row]);
             Map<String, Long> repCounts = byRep.computeIfAbsent(rep, k -> zeros(issues));
+            String dealId = scope.keys.dealId(deals.connection[row], deals.id[row]);
             for (String issue : found) {
                 counts.merge(issue, 1L, Long::sum);
                 repCounts.merge(issue, 1L, Long::sum);

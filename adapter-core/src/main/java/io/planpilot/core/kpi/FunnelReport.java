@@ -87,7 +87,7 @@ final class FunnelReport {
     /**
      * Adds up the deal's finished visits to each open stage: from its history at or before t, with
      * the first stage entered at createdAt when the history lacks it, and its closed stage entered
-     * at closedAt when the history lacks that. A visit still going at t is left out.
+     * at closedAt when the history does not end with it. A visit still going at t is left out.
      */
     private void finishedVisits(int row, Catalog.PipelineInfo info, long[] total, boolean[] left) {
         DealColumns deals = scope.deals;
@@ -101,11 +101,12 @@ final class FunnelReport {
         boolean closed = scope.statusAt(row) != DealColumns.OPEN;
         int closedStage = deals.stage[row];
         boolean hasFirst = false;
-        boolean hasClosed = false;
         for (int i = 0; i < seen; i++) {
             hasFirst |= historyStages[i] == first;
-            hasClosed |= historyStages[i] == closedStage;
         }
+        // closedAt is when the deal last entered its closed stage: the history has that entry only
+        // when its last entry is the closed stage (an earlier close, then a reopening, does not count)
+        boolean hasClosed = seen > 0 && historyStages[seen - 1] == closedStage;
         int[] stages = new int[seen + 2];
         long[] times = new long[seen + 2];
         int n = 0;

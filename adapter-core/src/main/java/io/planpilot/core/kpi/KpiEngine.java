@@ -61,20 +61,7 @@ public final class KpiEngine {
         RowTallies tallies = new RowTallies(scope, dimension, new StageProbabilities(scope));
         RowKeys keys = scope.keys;
         Map<String, BigDecimal> plans = scope.snapshot.plan.plans(scope.query.period(), dimension, scope.connection, keys);
-        Map<String, Integer> values = new TreeMap<>();
-        tallies.all().keySet().forEach(value -> values.put(keys.key(dimension, value), value));
-        if (dimension == Dimension.REP) {
-            for (int rep = 0; rep < scope.catalog.reps.size(); rep++) {
-                if (scope.connection < 0 || scope.catalog.reps.get(rep).connection() == scope.connection) {
-                    values.putIfAbsent(keys.repKey(rep), rep);
-                }
-            }
-        }
-        if (dimension == Dimension.PIPELINE) {
-            for (int pipeline = 0; pipeline < scope.catalog.pipelines.size(); pipeline++) {
-                values.putIfAbsent(keys.pipelineKey(pipeline), pipeline);
-            }
-        }
+        Map<String, Integer> values = valuesByKey(scope, dimension);
         Map<String, Row> rows = new TreeMap<>();
         tallies.all().forEach((value, tally) -> {
             if (tally.present || dimension == Dimension.DEPARTMENT) {
@@ -93,6 +80,43 @@ public final class KpiEngine {
             }
         }
         return rows;
+    }
+
+    /** Every value of a dimension by its row key, so a planned row finds its deals even when none is tallied. */
+    private static Map<String, Integer> valuesByKey(Scope scope, Dimension dimension) {
+        Map<String, Integer> values = new TreeMap<>();
+        RowKeys keys = scope.keys;
+        Catalog catalog = scope.catalog;
+        if (dimension != Dimension.DEPARTMENT && dimension != Dimension.PIPELINE) {
+            values.put(Dimension.NONE, -1);
+        }
+        switch (dimension) {
+            case DEPARTMENT -> values.put(RowKeys.ALL, 0);
+            case REGION -> addAll(values, dimension, keys, catalog.regions.size());
+            case SEGMENT -> addAll(values, dimension, keys, catalog.segments.size());
+            case PRODUCT -> addAll(values, dimension, keys, catalog.products.size());
+            case REP -> {
+                for (int rep = 0; rep < catalog.reps.size(); rep++) {
+                    if (scope.connection < 0 || catalog.reps.get(rep).connection() == scope.connection) {
+                        values.put(keys.repKey(rep), rep);
+                    }
+                }
+            }
+            case PIPELINE -> {
+                for (int pipeline = 0; pipeline < catalog.pipelines.size(); pipeline++) {
+                    if (scope.connection < 0 || catalog.pipelines.get(pipeline).connection() == scope.connection) {
+                        values.put(keys.pipelineKey(pipeline), pipeline);
+                    }
+                }
+            }
+        }
+        return values;
+    }
+
+    private static void addAll(Map<String, Integer> values, Dimension dimension, RowKeys keys, int size) {
+        for (int value = 0; value < size; value++) {
+            values.put(keys.key(dimension, value), value);
+        }
     }
 
     private static Row row(Scope scope, Dimension dimension, RowTallies tallies, Map<String, Integer> values, String key,

@@ -10,6 +10,6 @@ public record RepFigures(String key, String name, BigDecimal wonAmount, long won
                          Map<ActivityType, Long> activitiesDone, BigDecimal activitiesPerWon, BigDecimal taskCompletion,
                          long overdueTasks, long staleDeals) {
     public RepFigures {
-        activitiesDone = Map.copyOf(activitiesDone);
+        activitiesDone = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(activitiesDone));
     }
 }

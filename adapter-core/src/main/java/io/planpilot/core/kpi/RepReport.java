@@ -95,9 +95,12 @@ final class RepReport {
         List<RepFigures> result = new ArrayList<>();
         rows.forEach((key, row) -> {
             int rep = row.value();
+            if (rep == -1) {
+                return; // deals without an owner: a breakdown row, but no user
+            }
             RowTally tally = row.tally();
             long[] byType = done.getOrDefault(rep, new long[TYPES.length]);
-            Map<ActivityType, Long> activitiesDone = new EnumMap<>(ActivityType.class);
+            Map<ActivityType, Long> activitiesDone = new java.util.LinkedHashMap<>();
             long total = 0;
             for (ActivityType type : TYPES) {
                 activitiesDone.put(type, byType[type.ordinal()]);

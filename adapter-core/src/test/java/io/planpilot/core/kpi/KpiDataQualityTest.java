@@ -93,7 +93,9 @@ class KpiDataQualityTest {
         // no dimension mapped: no MISSING_DIMENSION name
         assertThat(dq.counts()).isEqualTo(counts(0, 0, 0, 0, 0, null));
         assertThat(dq.items()).isEmpty();
-        assertThat(dq.byRep()).isEmpty();
+        // a rep with listed deals and nothing wrong is shown clean
+        assertThat(dq.byRep()).containsOnlyKeys("u1");
+        assertThat(dq.byRep().get("u1")).isEqualTo(counts(0, 0, 0, 0, 0, null));
     }
 
     @Test

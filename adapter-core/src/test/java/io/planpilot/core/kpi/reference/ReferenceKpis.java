@@ -51,7 +51,7 @@ import java.util.TreeSet;
  * the way out. Nothing is cached across queries; within one query only what is a pure function of
  * the query is memoised.
  */
-public final class ReferenceKpis {
+public final class ReferenceKpis implements Kpis {
 
     static final String ALL = "(all)";
     static final String NONE = Dimension.NONE;
@@ -59,6 +59,14 @@ public final class ReferenceKpis {
             List.of("NO_AMOUNT", "NO_OWNER", "UNKNOWN_CURRENCY", "PAST_EXPECTED_CLOSE", "NO_ACTIVITY");
     static final String MISSING_DIMENSION = "MISSING_DIMENSION:";
     private static final long MICROS_PER_DAY = 86_400_000_000L;
+    /**
+     * The order of the MISSING_DIMENSION issues: as KPI.md lists the dimensions (region, segment,
+     * product), any other name after them alphabetically. docs/kpi.md orders a deal's issues "in the
+     * order of the counts", which the counts map itself does not show.
+     */
+    static final Comparator<String> DIMENSION_ORDER = Comparator
+            .comparing((String name) -> Dimension.fromKey(name).map(Enum::ordinal).orElse(Integer.MAX_VALUE))
+            .thenComparing(Comparator.naturalOrder());
 
     private final CrmData data;
     private final KpiSettings settings;
@@ -94,11 +102,13 @@ public final class ReferenceKpis {
 
     // ------------------------------------------------------------------ the public API, mirroring KpiEngine
 
+    @Override
     public KpiFigures summary(KpiQuery q) {
         At at = new At(q);
         return at.figures(Dimension.DEPARTMENT, ALL);
     }
 
+    @Override
     public List<BreakdownRow> breakdown(KpiQuery q, Dimension dimension) {
         At at = new At(q);
         List<BreakdownRow> rows = new ArrayList<>();
@@ -109,18 +119,22 @@ public final class ReferenceKpis {
     }
 
     /** @param pipelineKey the pipeline key; null for the only pipeline in scope */
+    @Override
     public Funnel funnel(KpiQuery q, String pipelineKey) {
         return new At(q).funnel(pipelineKey);
     }
 
+    @Override
     public List<RepFigures> reps(KpiQuery q) {
         return new At(q).reps();
     }
 
+    @Override
     public List<CapacityRow> capacity(KpiQuery q, Dimension dimension) {
         return new At(q).capacity(dimension);
     }
 
+    @Override
     public DataQuality dataQuality(KpiQuery q) {
         return new At(q).dataQuality();
     }
@@ -232,9 +246,10 @@ public final class ReferenceKpis {
                     }
                     return key;
                 case REP:
+                    // a user the CRM does not list (any more) is named by its id, as Rep names a nameless user
                     RepRef r = repOfKey(key);
                     Rep rep = r == null ? null : rep(r);
-                    return rep == null ? key : rep.name();
+                    return rep != null ? rep.name() : r != null ? r.id() : key;
                 default:
                     return key;
             }
@@ -1104,7 +1119,9 @@ public final class ReferenceKpis {
             if (plan == null) {
                 reason.add("plan");
             }
-            if (averageDealL == null || (averageDealL.isZero() && remaining != null && remaining.signum() > 0)) {
+            // docs/kpi.md: "each input that is null, or is 0 where it divides" (averageDealL divides winsNeeded),
+            // listed even when remaining = 0 spares the division
+            if (averageDealL == null || averageDealL.isZero()) {
                 reason.add("averageDealL");
             }
             if (winRateL == null || winRateL.isZero()) {
@@ -1128,7 +1145,7 @@ public final class ReferenceKpis {
         // ---------------------------------------------------------- data quality
 
         DataQuality dataQuality() {
-            SortedSet<String> mapped = new TreeSet<>();
+            SortedSet<String> mapped = new TreeSet<>(DIMENSION_ORDER);
             for (String connection : scopeConnections()) {
                 mapped.addAll(data.mappedDimensions().getOrDefault(connection, Set.of()));
             }
@@ -1139,8 +1156,9 @@ public final class ReferenceKpis {
             Map<String, Long> counts = zeros(names);
             Map<String, Map<String, Long>> byRep = new TreeMap<>();
             List<DataQuality.Item> items = new ArrayList<>();
+            // docs/kpi.md: items sorted by deal id (as shown), each deal's issues in the order of the counts
             List<Deal> sorted = new ArrayList<>(deals);
-            sorted.sort(Comparator.comparing(Deal::connection).thenComparing(Deal::id));
+            sorted.sort(Comparator.comparing((Deal d) -> scoped(d.connection(), d.id())));
             for (Deal d : sorted) {
                 DealStatus status = statusAt(d);
                 boolean open = status == DealStatus.OPEN;
@@ -1177,7 +1195,9 @@ public final class ReferenceKpis {
             if (open && stale(d)) {
                 issues.add("NO_ACTIVITY");
             }
-            for (String dimension : new TreeSet<>(data.mappedDimensions().getOrDefault(d.connection(), Set.of()))) {
+            SortedSet<String> mapped = new TreeSet<>(DIMENSION_ORDER);
+            mapped.addAll(data.mappedDimensions().getOrDefault(d.connection(), Set.of()));
+            for (String dimension : mapped) {
                 if (NONE.equals(dimensionValue(d, dimension))) {
                     issues.add(MISSING_DIMENSION + dimension);
                 }

@@ -1,8 +1,11 @@
 package io.planpilot.connector.csv;
 
+import io.planpilot.core.connector.Capabilities;
+import io.planpilot.core.connector.ConnectionCheck;
 import io.planpilot.core.connector.ConnectionSettings;
 import io.planpilot.core.connector.Connector;
 import io.planpilot.core.connector.ConnectorException;
+import io.planpilot.core.connector.Discovery;
 import io.planpilot.core.connector.Listing;
 import io.planpilot.core.connector.PageConsumer;
 import io.planpilot.core.connector.RecordKind;
@@ -72,6 +75,49 @@ public final class CsvConnector implements Connector {
         this.clock = clock;
         this.settingsDigest = settingsDigest(settings);
         this.times = new CsvTimeParser(settings.zone());
+    }
+
+    /** Files have stage history and activities; there are no callbacks and nothing to write to. */
+    @Override
+    public Capabilities capabilities() {
+        return Capabilities.readOnly(true, true);
+    }
+
+    /** The folder and every file present: each required file there, every file UTF-8 with a good header. */
+    @Override
+    public ConnectionCheck check() {
+        Path folder = properties.folder();
+        if (!Files.isDirectory(folder)) {
+            return new ConnectionCheck(List.of(new ConnectionCheck.Problem(ConnectionCheck.Kind.UNREACHABLE,
+                    "the folder " + folder.toAbsolutePath() + " (option path) does not exist")));
+        }
+        List<ConnectionCheck.Problem> problems = new ArrayList<>();
+        for (CsvFile file : CsvFile.values()) {
+            Path path = folder.resolve(file.fileName());
+            if (!Files.isRegularFile(path)) {
+                if (file.required()) {
+                    problems.add(new ConnectionCheck.Problem(ConnectionCheck.Kind.MISCONFIGURED,
+                            file.fileName() + " is missing in " + folder.toAbsolutePath()));
+                }
+                continue;
+            }
+            try {
+                inspect(file);
+            } catch (ConnectorException e) {
+                problems.add(new ConnectionCheck.Problem(ConnectionCheck.Kind.MISCONFIGURED, e.getMessage()));
+            }
+        }
+        return new ConnectionCheck(problems);
+    }
+
+    /** Pipelines and stages from stages.csv, users from users.csv, and deals.csv's columns as fields. */
+    @Override
+    public Discovery discover() {
+        StageCatalog stages = new StagesCsvReader(settings.id()).read(inspect(CsvFile.STAGES));
+        UsersCsvReader.Result users = new UsersCsvReader(settings.id()).read(inspect(CsvFile.USERS));
+        List<Discovery.Field> fields = inspect(CsvFile.DEALS).header().names().stream()
+                .map(name -> new Discovery.Field(name, name)).toList();
+        return new Discovery(stages.pipelines(), stages.stages(), users.reps(), null, fields);
     }
 
     @Override

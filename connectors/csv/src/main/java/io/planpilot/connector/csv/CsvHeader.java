@@ -71,6 +71,11 @@ final class CsvHeader {
     }
 
     /** The number of columns of the header row. */
+    /** The header names as the file writes them. */
+    List<String> names() {
+        return names;
+    }
+
     int size() {
         return names.size();
     }
