@@ -84,6 +84,43 @@ class CsvSyncTest extends AdapterIntegrationTest {
     }
 
     @Test
+    void theConnectionShowsItsCursorItsCallsAndItsLastErrorInWords() {
+        SMALL.delete("users.csv");
+        Map<String, Object> failed = syncAndWait("small", "FULL");
+        SmallExport.createIn(SMALL.folder());
+        syncAndWait("small", "FULL");
+
+        Map<String, Object> small = get("/api/v1/connections").exchange().expectBody(JSON_LIST).returnResult()
+                .getResponseBody().stream().filter(c -> c.get("id").equals("small")).findFirst().orElseThrow();
+
+        assertThat(small).containsEntry("state", "IDLE");
+        assertThat(map(small, "cursor")).containsKeys("position", "updatedAt");
+        assertThat(map(small, "cursor").get("position").toString()).startsWith("csv1;");
+        // a folder of files: no rate limit, no breaker
+        assertThat(map(small, "calls")).containsEntry("circuitBreaker", null).containsEntry("rateLimit", null);
+        assertThat(map(small, "lastError")).containsEntry("runId", failed.get("runId"));
+        assertThat(map(small, "lastError").get("message").toString()).contains("users.csv");
+    }
+
+    @Test
+    void checkTellsWhatIsWrongAndDiscoveryWhatTheExportHolds() {
+        SMALL.delete("users.csv");
+        Map<String, Object> check = get("/api/v1/connections/small/check").exchange().expectStatus().isOk()
+                .expectBody(JSON_MAP).returnResult().getResponseBody();
+        assertThat(check.get("problems").toString()).contains("users.csv is missing");
+
+        SmallExport.createIn(SMALL.folder());
+        Map<String, Object> fine = get("/api/v1/connections/small/check").exchange().expectBody(JSON_MAP).returnResult().getResponseBody();
+        assertThat((List<?>) fine.get("problems")).isEmpty();
+        Map<String, Object> discovery = get("/api/v1/connections/small/discovery").exchange().expectStatus().isOk()
+                .expectBody(JSON_MAP).returnResult().getResponseBody();
+        assertThat(discovery.get("pipelines").toString()).contains("main");
+        assertThat(discovery.get("dealFields").toString()).contains("region").contains("segment");
+        assertThat((List<?>) discovery.get("users")).hasSize(2);
+        get("/api/v1/connections/nope/check").exchange().expectStatus().isNotFound();
+    }
+
+    @Test
     void aMissingFileFailsTheRunNamingIt() {
         syncAndWait("small", "FULL");
         SMALL.delete("users.csv");
@@ -157,6 +194,11 @@ class CsvSyncTest extends AdapterIntegrationTest {
                 .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON);
         web.get().uri("/api/v1/connections").header(HttpHeaders.AUTHORIZATION, "Bearer wrong")
                 .exchange().expectStatus().isUnauthorized();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Map<String, Object> json, String field) {
+        return (Map<String, Object>) json.get(field);
     }
 
     /**

@@ -41,10 +41,37 @@ public class ConnectionsController {
     @GetMapping("/connections")
     public Flux<ConnectionView> connections() {
         return Flux.fromIterable(connections.all()).concatMap(connection -> Mono.zip(
-                runs.latest(connection.id()).map(Optional::of).defaultIfEmpty(Optional.empty()),
-                records.counts(connection.id()),
-                (latest, counts) -> new ConnectionView(connection.id(), connection.config().type(),
-                        ConnectionView.State.of(latest.orElse(null)), latest.orElse(null), counts)));
+                        optional(runs.latest(connection.id())),
+                        records.counts(connection.id()),
+                        optional(records.storedCursor(connection.id())),
+                        optional(runs.lastFailed(connection.id())))
+                .map(found -> {
+                    SyncRun latest = found.getT1().orElse(null);
+                    ConnectionView.Cursor cursor = found.getT3()
+                            .map(c -> new ConnectionView.Cursor(c.position(), c.updatedAt())).orElse(null);
+                    ConnectionView.LastError error = found.getT4()
+                            .map(run -> new ConnectionView.LastError(run.runId(), run.finishedAt(), run.error())).orElse(null);
+                    return new ConnectionView(connection.id(), connection.config().type(), ConnectionView.State.of(latest),
+                            latest, found.getT2(), cursor, connection.connector().status(), error);
+                }));
+    }
+
+    /** What the connector finds wrong with the connection, in an admin's words (empty: it works). */
+    @GetMapping("/connections/{id}/check")
+    public Mono<io.planpilot.core.connector.ConnectionCheck> check(@PathVariable String id) {
+        Connections.Connection connection = connections.find(id).orElseThrow(() -> Problems.notFound("connection", id));
+        return Mono.fromCallable(() -> connection.connector().check()).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
+    }
+
+    /** Pipelines, stages, users, currencies and the deal fields an admin can map to dimensions. */
+    @GetMapping("/connections/{id}/discovery")
+    public Mono<io.planpilot.core.connector.Discovery> discovery(@PathVariable String id) {
+        Connections.Connection connection = connections.find(id).orElseThrow(() -> Problems.notFound("connection", id));
+        return Mono.fromCallable(() -> connection.connector().discover()).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
+    }
+
+    private static <T> Mono<Optional<T>> optional(Mono<T> value) {
+        return value.map(Optional::of).defaultIfEmpty(Optional.empty());
     }
 
     /** 202 with the new run; 200 with the running one while a run of the connection is going. */

@@ -66,6 +66,17 @@ public class CrmRecordStore {
         return transaction.transactional(writes);
     }
 
+    /** The stored cursor with the time it last moved. */
+    public Mono<StoredCursor> storedCursor(String connection) {
+        return db.sql("select cursor, updated_at from connection_cursor where connection = :connection")
+                .bind("connection", connection)
+                .map(row -> new StoredCursor(row.get("cursor", String.class), row.get("updated_at", java.time.Instant.class)))
+                .one();
+    }
+
+    public record StoredCursor(String position, java.time.Instant updatedAt) {
+    }
+
     public Mono<String> cursor(String connection) {
         return db.sql("select cursor from connection_cursor where connection = :connection")
                 .bind("connection", connection)

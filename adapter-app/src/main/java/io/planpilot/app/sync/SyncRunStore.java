@@ -83,6 +83,13 @@ public class SyncRunStore {
                 .one();
     }
 
+    public Mono<SyncRun> lastFailed(String connection) {
+        return db.sql("select * from sync_run where connection = :connection and status = 'FAILED' order by id desc limit 1")
+                .bind("connection", connection)
+                .map(this::run)
+                .one();
+    }
+
     /** Runs left RUNNING by a process that stopped mid-run are marked FAILED, so the next can start. */
     public Mono<Long> failAbandoned(String reason) {
         return db.sql("update sync_run set status = 'FAILED', finished_at = :now, error = :reason where status = 'RUNNING'")
