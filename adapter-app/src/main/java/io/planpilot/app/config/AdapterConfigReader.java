@@ -1,9 +1,9 @@
 package io.planpilot.app.config;
 
 import io.planpilot.app.config.AdapterConfig.DatabaseConfig;
-import io.planpilot.app.config.ConnectionConfig.RateLimit;
 import io.planpilot.core.connector.ConnectionSettings;
 import io.planpilot.core.connector.ConnectorFactory;
+import io.planpilot.core.connector.RateLimit;
 import io.planpilot.core.domain.Money;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -290,7 +290,7 @@ public final class AdapterConfigReader {
         if (per == null || per.isZero()) {
             problems.add(new ConfigProblem(prefix + ".per", "is required with a rate limit: an ISO-8601 duration above 0 such as PT1S"));
         }
-        return count == null || per == null ? null : new RateLimit(count, per, burstCount);
+        return count == null || per == null || per.isZero() ? null : new RateLimit(count, per, burstCount);
     }
 
     private Integer wholeNumber(String key, String value) {

@@ -1,6 +1,7 @@
 package io.planpilot.app.config;
 
 import io.planpilot.core.connector.ConnectionSettings;
+import io.planpilot.core.connector.RateLimit;
 
 import java.time.Duration;
 import java.time.ZoneId;
@@ -26,10 +27,6 @@ public record ConnectionConfig(String id, String type, Duration syncInterval, Ra
     }
 
     public ConnectionSettings settings(ZoneId zone, String baseCurrency) {
-        return new ConnectionSettings(id, type, zone, baseCurrency, dimensions, options);
-    }
-
-    /** At most {@code requests} per {@code per}, with up to {@code burst} at the start of a run. */
-    public record RateLimit(int requests, Duration per, Integer burst) {
+        return new ConnectionSettings(id, type, zone, baseCurrency, dimensions, options, rateLimit);
     }
 }

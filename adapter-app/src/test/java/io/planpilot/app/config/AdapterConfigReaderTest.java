@@ -69,7 +69,7 @@ class AdapterConfigReaderTest {
         assertThat(config.database().embedded()).isFalse();
         ConnectionConfig demo = config.connections().get("demo");
         assertThat(demo.syncInterval()).isEqualTo(Duration.ofMinutes(1));
-        assertThat(demo.rateLimit()).isEqualTo(new ConnectionConfig.RateLimit(2, Duration.ofSeconds(1), null));
+        assertThat(demo.rateLimit()).isEqualTo(new io.planpilot.core.connector.RateLimit(2, Duration.ofSeconds(1), null));
         assertThat(demo.dimensions()).containsEntry("region", "office");
         assertThat(demo.options()).containsEntry("path", "config/demo").doesNotContainKeys("type", "sync-interval");
     }
