@@ -1,6 +1,8 @@
 package io.planpilot.app.store;
 
 import io.planpilot.core.connector.Listing;
+import io.planpilot.core.connector.RecordKind;
+import io.planpilot.core.connector.RecordRef;
 import io.planpilot.core.connector.SyncPage;
 import io.planpilot.core.domain.Activity;
 import io.planpilot.core.domain.Deal;
@@ -60,8 +62,11 @@ public class CrmRecordStore {
                         saveMappedDimensions(connection, page.mappedDimensions()),
                         saveCursor(connection, page.cursor()))
                 .reduce(0L, Long::sum);
-        Mono<StoredPage> writes = Mono.zip(catalog, records, Flux.fromIterable(page.listings())
-                        .concatMap(listing -> reconcile(connection, listing)).collectList())
+        Flux<StoredPage.Reconciled> removals = Flux.concat(
+                Flux.fromIterable(page.listings()).concatMap(listing -> reconcile(connection, listing)),
+                Flux.fromArray(RecordKind.values()).concatMap(kind -> delete(connection, kind, page.deletions().stream()
+                        .filter(ref -> ref.kind() == kind).map(RecordRef::id).toList())));
+        Mono<StoredPage> writes = Mono.zip(catalog, records, removals.collectList())
                 .map(done -> StoredPage.of(done.getT1() + done.getT2(), done.getT1() > 0, done.getT3()));
         return transaction.transactional(writes);
     }
@@ -105,6 +110,25 @@ public class CrmRecordStore {
                 .bind("rows", rows.json(records, toRow))
                 .fetch()
                 .rowsUpdated();
+    }
+
+    /** Marks the given records deleted (stage history: removed); emits what it touched. */
+    private Mono<StoredPage.Reconciled> delete(String connection, RecordKind kind, java.util.List<String> ids) {
+        if (ids.isEmpty()) {
+            return Mono.empty();
+        }
+        String sql = switch (kind) {
+            case DEAL -> "update deal set deleted = true where connection = :connection and not deleted and id = any(:ids) returning id, id as deal";
+            case ACTIVITY -> "update activity set deleted = true where connection = :connection and not deleted and id = any(:ids) returning id, deal";
+            case STAGE_TRANSITION -> "delete from stage_transition where connection = :connection and id = any(:ids) returning id, deal";
+        };
+        return db.sql(sql)
+                .bind("connection", connection)
+                .bind("ids", ids.toArray(String[]::new))
+                .map(row -> new StoredPage.Removed(connection, row.get("id", String.class), row.get("deal", String.class)))
+                .all()
+                .collectList()
+                .map(removed -> new StoredPage.Reconciled(kind, removed));
     }
 
     /** Marks what a listing leaves out deleted (stage history: removed); emits what it touched. */

@@ -12,4 +12,13 @@ public class ConnectorException extends RuntimeException {
     public ConnectorException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * Whether trying again later may succeed (the CRM was down or limited), as opposed to a failure
+     * that needs the admin (a refused token, a missing scope, a bad file). Writes that failed
+     * transiently wait in the outbox; the others are marked failed with this message.
+     */
+    public boolean isTransient() {
+        return false;
+    }
 }
