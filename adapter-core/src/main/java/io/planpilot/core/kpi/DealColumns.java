@@ -43,6 +43,9 @@ final class DealColumns {
     /** Stage history sorted by time: stage numbers and entry instants. */
     int[][] historyStages;
     long[][] historyTimes;
+    /** The time of the last history entry (NONE without history) and the highest open-stage rank in it (-1: none). */
+    long[] lastHistory;
+    int[] topRank;
     /** Every created and completed instant of the deal's activities, sorted. */
     long[][] activityInstants;
     int[] died;
@@ -73,6 +76,8 @@ final class DealColumns {
         lineAmounts = new BigDecimal[capacity][];
         historyStages = new int[capacity][];
         historyTimes = new long[capacity][];
+        lastHistory = new long[capacity];
+        topRank = new int[capacity];
         activityInstants = new long[capacity][];
         died = new int[capacity];
     }
@@ -102,6 +107,8 @@ final class DealColumns {
         bigger.lineAmounts = Arrays.copyOf(lineAmounts, capacity);
         bigger.historyStages = Arrays.copyOf(historyStages, capacity);
         bigger.historyTimes = Arrays.copyOf(historyTimes, capacity);
+        bigger.lastHistory = Arrays.copyOf(lastHistory, capacity);
+        bigger.topRank = Arrays.copyOf(topRank, capacity);
         bigger.activityInstants = Arrays.copyOf(activityInstants, capacity);
         bigger.died = Arrays.copyOf(died, capacity);
         return bigger;

@@ -3,7 +3,6 @@ package io.planpilot.core.kpi;
 import io.planpilot.core.domain.Dimension;
 
 import java.math.BigDecimal;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -14,11 +13,13 @@ final class RowTallies {
 
     private final Scope scope;
     private final Dimension dimension;
-    private final Map<Integer, RowTally> tallies = new HashMap<>();
+    /** By value + 1 (a missing value is -1). */
+    private final RowTally[] tallies;
 
     RowTallies(Scope scope, Dimension dimension, StageProbabilities probabilities) {
         this.scope = scope;
         this.dimension = dimension;
+        this.tallies = new RowTally[values(scope.catalog, dimension) + 1];
         DealColumns deals = scope.deals;
         for (int row = 0; row < scope.snapshot.dealCount; row++) {
             if (!scope.exists(row)) {
@@ -33,23 +34,42 @@ final class RowTallies {
             }
             boolean won = scope.statusAt(row) == DealColumns.WON;
             long cycle = closedInPeriod || closedInLookback ? deals.closed[row] - deals.created[row] : 0;
-            BigDecimal probability = open ? probabilities.of(row) : null;
+            int stage = open ? scope.stageAt(row) : -1;
+            // p(s) per deal only where it is the deal's own; a stage's p is applied to the stage's sum
+            BigDecimal probability = open && probabilities.ofStage(stage) == null ? probabilities.ofDeal(row) : null;
             if (dimension == Dimension.PRODUCT) {
                 int[] products = deals.lineProducts[row];
                 BigDecimal[] amounts = deals.lineAmounts[row];
                 for (int line = 0; line < products.length; line++) {
                     add(tally(products[line]), createdInPeriod, closedInPeriod, closedInLookback, open, won, amounts[line],
-                            cycle, probability);
+                            cycle, stage, probability);
                 }
             } else {
                 add(tally(keyOf(row)), createdInPeriod, closedInPeriod, closedInLookback, open, won, deals.amount[row],
-                        cycle, probability);
+                        cycle, stage, probability);
+            }
+        }
+        for (RowTally tally : tallies) {
+            if (tally != null) {
+                tally.weighStages(probabilities::ofStage);
             }
         }
     }
 
+    /** How many values a dimension has (not counting the missing one). */
+    private static int values(Catalog catalog, Dimension dimension) {
+        return switch (dimension) {
+            case DEPARTMENT -> 1;
+            case REGION -> catalog.regions.size();
+            case SEGMENT -> catalog.segments.size();
+            case PRODUCT -> catalog.products.size();
+            case REP -> catalog.reps.size();
+            case PIPELINE -> catalog.pipelines.size();
+        };
+    }
+
     private static void add(RowTally tally, boolean createdInPeriod, boolean closedInPeriod, boolean closedInLookback,
-                            boolean open, boolean won, BigDecimal amount, long cycle, BigDecimal probability) {
+                            boolean open, boolean won, BigDecimal amount, long cycle, int stage, BigDecimal probability) {
         if (createdInPeriod) {
             tally.createdInPeriod();
         }
@@ -60,7 +80,11 @@ final class RowTallies {
             tally.closedInLookback(won, amount, cycle);
         }
         if (open) {
-            tally.open(amount, probability);
+            if (probability == null) {
+                tally.openAtStage(stage, amount);
+            } else {
+                tally.open(amount, probability);
+            }
         }
     }
 
@@ -78,10 +102,22 @@ final class RowTallies {
     }
 
     RowTally tally(int key) {
-        return tallies.computeIfAbsent(key, k -> new RowTally());
+        RowTally tally = tallies[key + 1];
+        if (tally == null) {
+            tally = new RowTally();
+            tallies[key + 1] = tally;
+        }
+        return tally;
     }
 
+    /** The tallies by value, in value order. */
     Map<Integer, RowTally> all() {
-        return tallies;
+        Map<Integer, RowTally> all = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < tallies.length; i++) {
+            if (tallies[i] != null) {
+                all.put(i - 1, tallies[i]);
+            }
+        }
+        return all;
     }
 }

@@ -77,6 +77,47 @@ final class RowTally {
         }
     }
 
+    /**
+     * An open deal whose p(s) is its stage's: counted and summed per stage, multiplied by p(s) once
+     * in {@link #weighStages} (Σ amount × p = p × Σ amount).
+     */
+    void openAtStage(int stage, BigDecimal amount) {
+        present = true;
+        openCount++;
+        if (openCountByStage == null || stage >= openCountByStage.length) {
+            int size = Math.max(stage + 1, openCountByStage == null ? 8 : openCountByStage.length * 2);
+            openCountByStage = openCountByStage == null ? new long[size] : Arrays.copyOf(openCountByStage, size);
+            openAmountByStage = openAmountByStage == null ? new BigDecimal[size] : Arrays.copyOf(openAmountByStage, size);
+        }
+        openCountByStage[stage]++;
+        if (amount != null) {
+            openAmount = openAmount.add(amount);
+            openAmountByStage[stage] = openAmountByStage[stage] == null ? amount : openAmountByStage[stage].add(amount);
+        }
+    }
+
+    private long[] openCountByStage;
+    private BigDecimal[] openAmountByStage;
+
+    /** Adds the per-stage sums to the weighted pipeline and the expected wins. */
+    void weighStages(java.util.function.IntFunction<BigDecimal> probabilityOfStage) {
+        if (openCountByStage == null) {
+            return;
+        }
+        for (int stage = 0; stage < openCountByStage.length; stage++) {
+            if (openCountByStage[stage] == 0) {
+                continue;
+            }
+            BigDecimal p = probabilityOfStage.apply(stage);
+            expectedWins = expectedWins.add(p.multiply(BigDecimal.valueOf(openCountByStage[stage]), MC));
+            if (openAmountByStage[stage] != null) {
+                weightedPipeline = weightedPipeline.add(openAmountByStage[stage].multiply(p, MC));
+            }
+        }
+        openCountByStage = null;
+        openAmountByStage = null;
+    }
+
     BigDecimal winRate() {
         return ratio(wonCount, wonCount + lostCount);
     }

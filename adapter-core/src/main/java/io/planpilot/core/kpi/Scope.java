@@ -24,6 +24,8 @@ final class Scope {
     final int periodStartDay;
     final int periodEndDay;
     final RowKeys keys;
+    /** Each stage's open rank, read per deal: an array, not the catalog's list. */
+    final int[] openRanks;
 
     Scope(KpiSnapshot snapshot, KpiQuery query) {
         this.snapshot = snapshot;
@@ -52,6 +54,7 @@ final class Scope {
         this.periodStartDay = (int) period.start().toEpochDay();
         this.periodEndDay = (int) period.end().toEpochDay();
         this.keys = new RowKeys(catalog, connection < 0 && catalog.connections.size() > 1);
+        this.openRanks = catalog.stages.stream().mapToInt(Catalog.StageInfo::openRank).toArray();
     }
 
     /** A deal row of this snapshot and connection that exists at t. */
@@ -96,14 +99,18 @@ final class Scope {
         }
         long[] times = deals.historyTimes[row];
         int last = -1;
-        for (int i = 0; i < times.length && times[i] <= t; i++) {
-            last = i;
+        if (times.length > 0 && deals.lastHistory[row] <= t) {
+            last = times.length - 1; // the usual case: the whole history is before t
+        } else {
+            for (int i = 0; i < times.length && times[i] <= t; i++) {
+                last = i;
+            }
         }
         if (last >= 0) {
             return deals.historyStages[row][last];
         }
         int current = deals.stage[row];
-        if (current >= 0 && catalog.stages.get(current).openRank() >= 0) {
+        if (current >= 0 && openRanks[current] >= 0) {
             return current;
         }
         return catalog.pipelines.get(deals.pipeline[row]).firstOpenStage();
@@ -120,12 +127,13 @@ final class Scope {
             return Integer.MAX_VALUE;
         }
         long[] times = deals.historyTimes[row];
-        int[] stages = deals.historyStages[row];
         int max = -1;
-        for (int i = 0; i < times.length && times[i] <= t; i++) {
-            int rank = catalog.stages.get(stages[i]).openRank();
-            if (rank > max) {
-                max = rank;
+        if (times.length > 0 && deals.lastHistory[row] <= t) {
+            max = deals.topRank[row]; // the usual case: the whole history is before t
+        } else {
+            int[] stages = deals.historyStages[row];
+            for (int i = 0; i < times.length && times[i] <= t; i++) {
+                max = Math.max(max, openRanks[stages[i]]);
             }
         }
         if (max >= 0) {
@@ -139,7 +147,7 @@ final class Scope {
             return 0;
         }
         int stage = stageAt(row);
-        int rank = stage < 0 ? -1 : catalog.stages.get(stage).openRank();
+        int rank = stage < 0 ? -1 : openRanks[stage];
         return Math.max(rank, 0);
     }
 

@@ -61,8 +61,9 @@ final class SnapshotWriter {
         this.currencies = data.currencies();
         this.mappedDimensions = data.mappedDimensions();
         this.plan = List.copyOf(plan);
-        this.deals = new DealColumns(data.deals().size());
-        this.activities = new ActivityColumns(data.activities().size());
+        // room for a quarter more: the first changes append without copying every column
+        this.deals = new DealColumns(data.deals().size() + data.deals().size() / 4);
+        this.activities = new ActivityColumns(data.activities().size() + data.activities().size() / 4);
         buildCatalog(data);
         data.reps().forEach(this::putRep);
         for (Deal deal : data.deals()) {
@@ -276,8 +277,7 @@ final class SnapshotWriter {
         d.expectedClose[row] = deal.expectedClose() == null ? DealColumns.NO_DATE : (int) deal.expectedClose().toEpochDay();
         d.crmProbability[row] = deal.crmProbability();
         setMoney(d, row, deal);
-        d.historyStages[row] = historyStages[no] == null ? new int[0] : historyStages[no];
-        d.historyTimes[row] = historyTimes[no] == null ? new long[0] : historyTimes[no];
+        setHistory(d, row, no);
         d.activityInstants[row] = activityInstants(no);
         d.died[row] = DealColumns.ALIVE;
         rowOfDealNo[no] = row;
@@ -313,11 +313,24 @@ final class SnapshotWriter {
         d.crmProbability[row] = d.crmProbability[from];
         d.lineProducts[row] = d.lineProducts[from];
         d.lineAmounts[row] = d.lineAmounts[from];
-        d.historyStages[row] = historyStages[no] == null ? new int[0] : historyStages[no];
-        d.historyTimes[row] = historyTimes[no] == null ? new long[0] : historyTimes[no];
+        setHistory(d, row, no);
         d.activityInstants[row] = activityInstants(no);
         d.died[row] = DealColumns.ALIVE;
         rowOfDealNo[no] = row;
+    }
+
+    /** The deal's history, with what most queries need of it precomputed. */
+    private void setHistory(DealColumns d, int row, int no) {
+        int[] stages = historyStages[no] == null ? new int[0] : historyStages[no];
+        long[] times = historyTimes[no] == null ? new long[0] : historyTimes[no];
+        d.historyStages[row] = stages;
+        d.historyTimes[row] = times;
+        d.lastHistory[row] = times.length == 0 ? Micros.NONE : times[times.length - 1];
+        int top = -1;
+        for (int stage : stages) {
+            top = Math.max(top, catalog.stages.get(stage).openRank());
+        }
+        d.topRank[row] = top;
     }
 
     /** Amount in the base currency and product lines (KPI.md, "Amount" and "Lines"). */

@@ -23,6 +23,28 @@ final class StageProbabilities {
         this.scope = scope;
     }
 
+    /**
+     * p(s) of a stage when it does not depend on the deal (learned, or the CRM's stage probability;
+     * 1 and 0 for won and lost stages); null when it falls to the deal's own probability.
+     */
+    BigDecimal ofStage(int stage) {
+        if (stage < 0) {
+            return null;
+        }
+        Catalog.StageInfo info = scope.catalog.stages.get(stage);
+        if (info.openRank() < 0) {
+            return info.semantic() == DealStatus.WON ? BigDecimal.ONE : BigDecimal.ZERO;
+        }
+        BigDecimal p = learned()[info.pipeline()][info.openRank()];
+        return p != null ? p : info.probability();
+    }
+
+    /** The deal's own fallback: its CRM probability, else 0. */
+    BigDecimal ofDeal(int row) {
+        BigDecimal own = scope.deals.crmProbability[row];
+        return own != null ? own : BigDecimal.ZERO;
+    }
+
     /** p(s) for the deal's stage at t. */
     BigDecimal of(int row) {
         int stage = scope.stageAt(row);
