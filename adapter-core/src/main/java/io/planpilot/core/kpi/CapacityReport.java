@@ -7,12 +7,9 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Whether each row has the resources its plan needs (KPI.md, "Capacity"). */
 final class CapacityReport {
@@ -23,33 +20,69 @@ final class CapacityReport {
     private final Scope scope;
     private final Dimension dimension;
     private final Map<String, KpiEngine.Row> rows = new LinkedHashMap<>();
-    private final Map<Integer, Resources> resources = new HashMap<>();
+    /** Capacity rows by value + 1 of the dimension; null where the value has no row. */
+    private final Resources[] resourcesByValue;
 
-    /** A row's reps and their work in the lookback window and the last 30 days. */
+    /**
+     * A row's reps and their work in the lookback window and the last 30 days, by rep number:
+     * arrays, since every deal and activity in scope passes through here.
+     */
     private static final class Resources {
-        final Set<Integer> reps = new HashSet<>();
-        final Set<Integer> workingInLookback = new HashSet<>();
-        final Set<Integer> workingLately = new HashSet<>();
+        final boolean[] reps;
+        final boolean[] workingInLookback;
+        final boolean[] workingLately;
+        final boolean[] completedInLookback;
+        final boolean[] completedLately;
+        final long[] doneInLookbackBy;
         long doneInLookback;
-        final Map<Integer, Long> doneInLookbackBy = new HashMap<>();
-        final Set<Integer> completedInLookback = new HashSet<>();
-        final Set<Integer> completedLately = new HashSet<>();
+
+        Resources(int reps) {
+            this.reps = new boolean[reps];
+            this.workingInLookback = new boolean[reps];
+            this.workingLately = new boolean[reps];
+            this.completedInLookback = new boolean[reps];
+            this.completedLately = new boolean[reps];
+            this.doneInLookbackBy = new long[reps];
+        }
     }
 
     CapacityReport(Scope scope, Dimension dimension, Map<String, KpiEngine.Row> allRows) {
         this.scope = scope;
         this.dimension = dimension;
+        int reps = scope.catalog.reps.size();
+        this.resourcesByValue = new Resources[valueCount(scope.catalog, dimension) + 1];
         allRows.forEach((key, row) -> {
             if (dimension == Dimension.DEPARTMENT || row.plan() != null) {
                 rows.put(key, row);
-                Resources r = resources.computeIfAbsent(row.value(), v -> new Resources());
-                if (dimension == Dimension.REP && row.value() >= 0) {
-                    r.reps.add(row.value()); // a rep row's rep is the rep, deals or not
+                if (row.value() >= -1 && row.value() + 1 < resourcesByValue.length) {
+                    Resources r = resourcesByValue[row.value() + 1];
+                    if (r == null) {
+                        r = new Resources(reps);
+                        resourcesByValue[row.value() + 1] = r;
+                    }
+                    if (dimension == Dimension.REP && row.value() >= 0) {
+                        r.reps[row.value()] = true; // a rep row's rep is the rep, deals or not
+                    }
                 }
             }
         });
         scanDeals();
         scanActivities();
+    }
+
+    private static int valueCount(Catalog catalog, Dimension dimension) {
+        return switch (dimension) {
+            case DEPARTMENT -> 1;
+            case REGION -> catalog.regions.size();
+            case SEGMENT -> catalog.segments.size();
+            case PRODUCT -> catalog.products.size();
+            case REP -> catalog.reps.size();
+            case PIPELINE -> catalog.pipelines.size();
+        };
+    }
+
+    private Resources resources(int value) {
+        return value + 1 < resourcesByValue.length ? resourcesByValue[value + 1] : null;
     }
 
     private void scanDeals() {
@@ -66,20 +99,23 @@ final class CapacityReport {
             boolean inLookback = scope.createdIn(row, scope.lookbackStart, scope.lookbackEnd)
                     || scope.closedIn(row, scope.lookbackStart, scope.lookbackEnd);
             boolean lately = scope.createdIn(row, lateFrom, scope.t + 1) || scope.closedIn(row, lateFrom, scope.t + 1);
-            for (int value : values(row)) {
-                Resources r = resources.get(value);
-                if (r == null) {
-                    continue;
+            if (dimension == Dimension.PRODUCT) {
+                for (int product : deals.lineProducts[row]) {
+                    ownedDeal(resources(product), owner, inLookback, lately);
                 }
-                r.reps.add(owner);
-                if (inLookback) {
-                    r.workingInLookback.add(owner);
-                }
-                if (lately) {
-                    r.workingLately.add(owner);
-                }
+            } else {
+                ownedDeal(resources(valueOf(row)), owner, inLookback, lately);
             }
         }
+    }
+
+    private static void ownedDeal(Resources r, int owner, boolean inLookback, boolean lately) {
+        if (r == null) {
+            return;
+        }
+        r.reps[owner] = true;
+        r.workingInLookback[owner] |= inLookback;
+        r.workingLately[owner] |= lately;
     }
 
     private void scanActivities() {
@@ -87,67 +123,79 @@ final class CapacityReport {
         long lateFrom = scope.t - THIRTY_DAYS;
         for (int row = 0; row < scope.snapshot.activityCount; row++) {
             long completed = a.completed[row];
-            if (completed == Micros.NONE || completed > scope.t || !scope.activityInScope(row)) {
+            if (completed == Micros.NONE || completed > scope.t || completed < Math.min(scope.lookbackStart, lateFrom)) {
                 continue;
             }
             boolean inLookback = completed >= scope.lookbackStart && completed < scope.lookbackEnd;
             boolean lately = completed >= lateFrom;
-            if (!inLookback && !lately) {
+            if ((!inLookback && !lately) || !scope.activityInScope(row)) {
                 continue;
             }
             int owner = a.owner[row];
-            for (int value : activityValues(row)) {
-                Resources r = resources.get(value);
-                if (r == null) {
-                    continue;
-                }
-                if (inLookback) {
-                    r.doneInLookback++;
-                    r.doneInLookbackBy.merge(owner, 1L, Long::sum);
-                    r.completedInLookback.add(owner);
-                }
-                if (lately) {
-                    r.completedLately.add(owner);
+            switch (dimension) {
+                case DEPARTMENT -> completedActivity(resources(0), owner, inLookback, lately);
+                case REP -> completedActivity(resources(owner), owner, inLookback, lately);
+                default -> {
+                    int deal = scope.snapshot.rowOf(a.dealNo[row]);
+                    if (deal < 0 || !scope.exists(deal)) {
+                        continue;
+                    }
+                    if (dimension == Dimension.PRODUCT) {
+                        for (int product : scope.deals.lineProducts[deal]) {
+                            completedActivity(resources(product), owner, inLookback, lately);
+                        }
+                    } else {
+                        completedActivity(resources(valueOf(deal)), owner, inLookback, lately);
+                    }
                 }
             }
         }
     }
 
-    /** The row values a deal counts under. */
-    private int[] values(int row) {
-        DealColumns deals = scope.deals;
-        return switch (dimension) {
-            case DEPARTMENT -> new int[] {0};
-            case REGION -> new int[] {deals.region[row]};
-            case SEGMENT -> new int[] {deals.segment[row]};
-            case REP -> new int[] {deals.owner[row]};
-            case PIPELINE -> new int[] {deals.pipeline[row]};
-            case PRODUCT -> deals.lineProducts[row];
-        };
+    private static void completedActivity(Resources r, int owner, boolean inLookback, boolean lately) {
+        if (r == null) {
+            return;
+        }
+        if (inLookback) {
+            r.doneInLookback++;
+            if (owner >= 0) {
+                r.doneInLookbackBy[owner]++;
+                r.completedInLookback[owner] = true;
+            }
+        }
+        if (lately && owner >= 0) {
+            r.completedLately[owner] = true;
+        }
     }
 
-    /** A department's activities are all; a rep's are its own; any other row's are its deals'. */
-    private int[] activityValues(int row) {
+    /** The value a deal counts under (not for product, which has lines). */
+    private int valueOf(int row) {
+        DealColumns deals = scope.deals;
         return switch (dimension) {
-            case DEPARTMENT -> new int[] {0};
-            case REP -> new int[] {scope.activities.owner[row]};
-            default -> {
-                int deal = scope.snapshot.rowOf(scope.activities.dealNo[row]);
-                yield deal >= 0 && scope.exists(deal) ? values(deal) : new int[0];
-            }
+            case DEPARTMENT -> 0;
+            case REGION -> deals.region[row];
+            case SEGMENT -> deals.segment[row];
+            case REP -> deals.owner[row];
+            case PIPELINE -> deals.pipeline[row];
+            case PRODUCT -> throw new IllegalStateException("a deal has several products");
         };
     }
 
     List<CapacityRow> rows() {
         List<CapacityRow> result = new ArrayList<>();
-        rows.forEach((key, row) -> result.add(row(key, row, resources.get(row.value()))));
+        int reps = scope.catalog.reps.size();
+        rows.forEach((key, row) -> {
+            Resources r = row.value() >= -1 ? resources(row.value()) : null;
+            result.add(row(key, row, r == null ? new Resources(reps) : r));
+        });
         return result;
     }
 
     private CapacityRow row(String key, KpiEngine.Row row, Resources r) {
         RowTally tally = row.tally();
-        Set<Integer> workingInLookback = working(r.reps, r.workingInLookback, r.completedInLookback);
-        Set<Integer> workingLately = working(r.reps, r.workingLately, r.completedLately);
+        boolean[] workingInLookback = working(r.reps, r.workingInLookback, r.completedInLookback);
+        boolean[] workingLately = working(r.reps, r.workingLately, r.completedLately);
+        int workingInLookbackCount = count(workingInLookback);
         BigDecimal plan = row.plan();
         BigDecimal won = tally.wonAmount;
         BigDecimal averageDealL = tally.averageDealL();
@@ -156,13 +204,18 @@ final class CapacityReport {
                 : BigDecimal.valueOf(r.doneInLookback).divide(BigDecimal.valueOf(tally.wonCountL), MC);
         int lookbackDays = scope.snapshot.settings.workingDays(scope.query.period().start().minusDays(
                 scope.snapshot.settings.lookbackDays()), scope.query.period().start());
-        long doneByWorking = workingInLookback.stream().mapToLong(rep -> r.doneInLookbackBy.getOrDefault(rep, 0L)).sum();
-        BigDecimal activitiesPerRepDayL = workingInLookback.isEmpty() || lookbackDays == 0 ? null
-                : BigDecimal.valueOf(doneByWorking).divide(BigDecimal.valueOf((long) workingInLookback.size() * lookbackDays), MC);
+        long doneByWorking = 0;
+        for (int rep = 0; rep < workingInLookback.length; rep++) {
+            if (workingInLookback[rep]) {
+                doneByWorking += r.doneInLookbackBy[rep];
+            }
+        }
+        BigDecimal activitiesPerRepDayL = workingInLookbackCount == 0 || lookbackDays == 0 ? null
+                : BigDecimal.valueOf(doneByWorking).divide(BigDecimal.valueOf((long) workingInLookbackCount * lookbackDays), MC);
         LocalDate from = scope.today.isAfter(scope.query.period().start()) ? scope.today : scope.query.period().start();
         int workingDaysLeft = from.isBefore(scope.query.period().end())
                 ? scope.snapshot.settings.workingDays(from, scope.query.period().end()) : 0;
-        int repsActive = workingLately.size();
+        int repsActive = count(workingLately);
 
         List<String> reason = new ArrayList<>();
         if (plan == null) {
@@ -212,14 +265,22 @@ final class CapacityReport {
     }
 
     /** The row's reps who own one of its deals created or closed in the window, or completed one of its activities. */
-    private static Set<Integer> working(Set<Integer> reps, Set<Integer> byDeals, Set<Integer> byActivities) {
-        Set<Integer> working = new HashSet<>(byDeals);
-        for (int rep : byActivities) {
-            if (reps.contains(rep)) {
-                working.add(rep);
-            }
+    private static boolean[] working(boolean[] reps, boolean[] byDeals, boolean[] byActivities) {
+        boolean[] working = new boolean[reps.length];
+        for (int rep = 0; rep < reps.length; rep++) {
+            working[rep] = byDeals[rep] || (reps[rep] && byActivities[rep]);
         }
         return working;
+    }
+
+    private static int count(boolean[] flags) {
+        int count = 0;
+        for (boolean flag : flags) {
+            if (flag) {
+                count++;
+            }
+        }
+        return count;
     }
 
     private static boolean nonZero(BigDecimal value) {

@@ -5,8 +5,6 @@ import io.planpilot.core.domain.ActivityType;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -19,31 +17,41 @@ final class RepReport {
 
     private final Scope scope;
     private final Map<String, KpiEngine.Row> rows;
-    private final Map<Integer, long[]> done = new HashMap<>();
-    private final Map<Integer, long[]> tasks = new HashMap<>(); // {due, on time, overdue}
-    private final Map<Integer, Long> stale = new HashMap<>();
+    /** By rep number + 1 (no owner is -1): done by type, tasks {due, on time, overdue}, stale deals. */
+    private final long[][] done;
+    private final long[][] tasks;
+    private final long[] stale;
 
     RepReport(Scope scope, Map<String, KpiEngine.Row> rows) {
         this.scope = scope;
         this.rows = rows;
+        int reps = scope.catalog.reps.size() + 1;
+        this.done = new long[reps][TYPES.length];
+        this.tasks = new long[reps][3];
+        this.stale = new long[reps];
         countActivities();
         countStaleDeals();
     }
 
     /** Every user the CRM marks active, and every owner of an activity created or completed in P. */
     static Set<Integer> repsToShow(Scope scope) {
-        Set<Integer> reps = new LinkedHashSet<>();
-        for (int rep = 0; rep < scope.catalog.reps.size(); rep++) {
+        boolean[] shown = new boolean[scope.catalog.reps.size()];
+        for (int rep = 0; rep < shown.length; rep++) {
             Catalog.RepInfo info = scope.catalog.reps.get(rep);
-            if (info.active() && (scope.connection < 0 || info.connection() == scope.connection)) {
-                reps.add(rep);
-            }
+            shown[rep] = info.active() && (scope.connection < 0 || info.connection() == scope.connection);
         }
         ActivityColumns a = scope.activities;
         for (int row = 0; row < scope.snapshot.activityCount; row++) {
-            if (a.owner[row] >= 0 && scope.activityInScope(row)
-                    && (inPeriod(scope, a.created[row]) || inPeriod(scope, a.completed[row]))) {
-                reps.add(a.owner[row]);
+            int owner = a.owner[row];
+            if (owner >= 0 && owner < shown.length && !shown[owner]
+                    && (inPeriod(scope, a.created[row]) || inPeriod(scope, a.completed[row])) && scope.activityInScope(row)) {
+                shown[owner] = true;
+            }
+        }
+        Set<Integer> reps = new LinkedHashSet<>();
+        for (int rep = 0; rep < shown.length; rep++) {
+            if (shown[rep]) {
+                reps.add(rep);
             }
         }
         return reps;
@@ -63,14 +71,17 @@ final class RepReport {
             int owner = a.owner[row];
             long completed = a.completed[row];
             boolean doneByT = completed != Micros.NONE && completed <= scope.t;
+            if (owner + 1 >= done.length) {
+                continue; // a rep added after this snapshot was taken
+            }
             if (doneByT && completed >= scope.periodStart && completed < scope.periodEnd) {
-                done.computeIfAbsent(owner, k -> new long[TYPES.length])[a.type[row]]++;
+                done[owner + 1][a.type[row]]++;
             }
             if (a.type[row] != task || a.due[row] == Micros.NONE) {
                 continue;
             }
             long due = a.due[row];
-            long[] counts = tasks.computeIfAbsent(owner, k -> new long[3]);
+            long[] counts = tasks[owner + 1];
             if (due >= scope.periodStart && due < scope.periodEnd && due < scope.t) {
                 counts[0]++;
                 if (doneByT && completed <= due) {
@@ -85,8 +96,9 @@ final class RepReport {
 
     private void countStaleDeals() {
         for (int row = 0; row < scope.snapshot.dealCount; row++) {
-            if (scope.exists(row) && scope.statusAt(row) == DealColumns.OPEN && scope.stale(row)) {
-                stale.merge(scope.deals.owner[row], 1L, Long::sum);
+            if (scope.exists(row) && scope.statusAt(row) == DealColumns.OPEN && scope.deals.owner[row] + 1 < stale.length
+                    && scope.stale(row)) {
+                stale[scope.deals.owner[row] + 1]++;
             }
         }
     }
@@ -99,20 +111,21 @@ final class RepReport {
                 return; // deals without an owner: a breakdown row, but no user
             }
             RowTally tally = row.tally();
-            long[] byType = done.getOrDefault(rep, new long[TYPES.length]);
+            boolean known = rep >= 0 && rep + 1 < done.length;
+            long[] byType = known ? done[rep + 1] : new long[TYPES.length];
             Map<ActivityType, Long> activitiesDone = new java.util.LinkedHashMap<>();
             long total = 0;
             for (ActivityType type : TYPES) {
                 activitiesDone.put(type, byType[type.ordinal()]);
                 total += byType[type.ordinal()];
             }
-            long[] taskCounts = tasks.getOrDefault(rep, new long[3]);
+            long[] taskCounts = known ? tasks[rep + 1] : new long[3];
             BigDecimal perWon = tally.wonCount == 0 ? null
                     : BigDecimal.valueOf(total).divide(BigDecimal.valueOf(tally.wonCount), MathContext.DECIMAL128);
             BigDecimal completion = taskCounts[0] == 0 ? null
                     : BigDecimal.valueOf(taskCounts[1]).divide(BigDecimal.valueOf(taskCounts[0]), MathContext.DECIMAL128);
             result.add(new RepFigures(key, row.name(), tally.wonAmount, tally.wonCount, tally.winRate(), activitiesDone,
-                    perWon, completion, taskCounts[2], stale.getOrDefault(rep, 0L)));
+                    perWon, completion, taskCounts[2], known ? stale[rep + 1] : 0L));
         });
         return result;
     }
