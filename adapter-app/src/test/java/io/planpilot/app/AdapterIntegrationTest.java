@@ -20,8 +20,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * One adapter for all integration tests (one Spring context, one embedded PostgreSQL): a
- * {@code small} CSV connection the tests rewrite, and the {@code demo} connection over config/demo.
- * Neither syncs by itself ({@code sync-interval: 0}); tests start the runs.
+ * {@code small} CSV connection the tests rewrite, the {@code demo} connection over config/demo, and
+ * {@code hooked}, a test-only connector whose webhooks and re-reads the tests control. None syncs by
+ * itself ({@code sync-interval: 0}); tests start the runs.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         // plain properties, not @DynamicPropertySource: the adapter reads its configuration before
@@ -35,11 +36,19 @@ import static org.assertj.core.api.Assertions.assertThat;
         "adapter.connections.small.sync-interval=0",
         "adapter.connections.demo.type=csv",
         "adapter.connections.demo.path=../config/demo",
-        "adapter.connections.demo.sync-interval=PT0S"})
+        "adapter.connections.demo.sync-interval=PT0S",
+        // webhooks: the test-only `hooked` connector (src/test), short retry waits, few attempts
+        "adapter.connections.hooked.type=hooked",
+        "adapter.connections.hooked.token=" + AdapterIntegrationTest.HOOK_TOKEN,
+        "adapter.connections.hooked.sync-interval=0",
+        "adapter.webhooks.max-attempts=5",
+        "adapter.webhooks.backoff.initial=PT0.05S",
+        "adapter.webhooks.backoff.max=PT0.2S"})
 @AutoConfigureWebTestClient(timeout = "PT60S")
 public abstract class AdapterIntegrationTest {
 
     protected static final String TOKEN = "test-admin-token";
+    protected static final String HOOK_TOKEN = "test-hook-token";
     static final String DATA_DIR_NAME = "target/it-data";
     protected static final Path DATA_DIR = freshDataDir();
     protected static final SmallExport SMALL = SmallExport.createIn(DATA_DIR.resolve("small-export"));

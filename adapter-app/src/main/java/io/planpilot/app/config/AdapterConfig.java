@@ -27,6 +27,7 @@ public record AdapterConfig(
         Path planFile,
         Path rulesFile,
         DatabaseConfig database,
+        WebhooksConfig webhooks,
         Map<String, ConnectionConfig> connections) {
 
     public AdapterConfig {

@@ -67,6 +67,7 @@ public final class AdapterConfigReader {
         Path planFile = Path.of(text("adapter.plan-file", "config/plan.csv"));
         Path rulesFile = Path.of(text("adapter.rules-file", "config/rules.yml"));
         DatabaseConfig database = database();
+        WebhooksConfig webhooks = webhooks();
         Map<String, ConnectionConfig> connections = connections(zone, baseCurrency);
 
         for (String unknown : names.unused()) {
@@ -76,7 +77,7 @@ public final class AdapterConfigReader {
             throw new InvalidConfigurationException(problems);
         }
         return new AdapterConfig(dataDir, baseCurrency, rates, zone, lookback, stale, holidays, publicBaseUrl,
-                locale, adminToken, frameAncestors, planFile, rulesFile, database, connections);
+                locale, adminToken, frameAncestors, planFile, rulesFile, database, webhooks, connections);
     }
 
     private String text(String key, String fallback) {
@@ -199,6 +200,72 @@ public final class AdapterConfigReader {
                     "must be a JDBC URL jdbc:postgresql://host:port/database, or empty for the embedded database (got '" + url + "')"));
         }
         return new DatabaseConfig(url, text("adapter.database.username", ""), text("adapter.database.password", ""));
+    }
+
+    private WebhooksConfig webhooks() {
+        WebhooksConfig defaults = WebhooksConfig.defaults();
+        names.value("adapter.webhooks"); // `webhooks: {}`
+        long maxBodySize = dataSize("adapter.webhooks.max-body-size", defaults.maxBodySize());
+        Integer workers = wholeNumberOrZero("adapter.webhooks.workers", names.value("adapter.webhooks.workers"));
+        Duration poll = positiveDuration("adapter.webhooks.poll-interval", defaults.pollInterval());
+        int batchSize = positiveInt("adapter.webhooks.batch-size", defaults.batchSize());
+        Duration window = duration("adapter.webhooks.coalesce-window", defaults.coalesceWindow());
+        Duration lease = positiveDuration("adapter.webhooks.lease", defaults.lease());
+        int maxAttempts = positiveInt("adapter.webhooks.max-attempts", defaults.maxAttempts());
+        Duration initialBackoff = positiveDuration("adapter.webhooks.backoff.initial", defaults.initialBackoff());
+        Duration maxBackoff = positiveDuration("adapter.webhooks.backoff.max", defaults.maxBackoff());
+        names.value("adapter.webhooks.backoff");
+        Duration retention = positiveDuration("adapter.webhooks.retention", defaults.retention());
+        if (maxBackoff.compareTo(initialBackoff) < 0) {
+            problems.add(new ConfigProblem("adapter.webhooks.backoff.max",
+                    "must be at least adapter.webhooks.backoff.initial (" + initialBackoff + ", got " + maxBackoff + ")"));
+            maxBackoff = initialBackoff;
+        }
+        return new WebhooksConfig(maxBodySize, workers == null ? defaults.workers() : workers, poll, batchSize, window,
+                lease, maxAttempts, initialBackoff, maxBackoff, retention);
+    }
+
+    /** A size such as {@code 1MB}, {@code 512KB} or a number of bytes (Spring's {@code DataSize}, 1KB = 1024 bytes). */
+    private long dataSize(String key, long fallback) {
+        String value = names.value(key);
+        if (value == null || value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            long bytes = org.springframework.util.unit.DataSize.parse(value).toBytes();
+            if (bytes > 0 && bytes <= Integer.MAX_VALUE) {
+                return bytes;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        problems.add(new ConfigProblem(key, "must be a size above 0 and under 2GB such as 1MB, 512KB or a number of bytes (got '" + value + "')"));
+        return fallback;
+    }
+
+    private Duration positiveDuration(String key, Duration fallback) {
+        Duration duration = duration(key, fallback);
+        if (duration.isZero()) {
+            problems.add(new ConfigProblem(key, "must be an ISO-8601 duration above 0 such as PT1S"));
+            return fallback;
+        }
+        return duration;
+    }
+
+    private Integer wholeNumberOrZero(String key, String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            int number = Integer.parseInt(value);
+            if (number >= 0) {
+                return number;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(new ConfigProblem(key, "must be a whole number, 0 or more (got '" + value + "')"));
+        return null;
     }
 
     private Map<String, ConnectionConfig> connections(ZoneId zone, String baseCurrency) {

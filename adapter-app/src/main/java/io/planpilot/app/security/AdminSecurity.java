@@ -44,6 +44,9 @@ public class AdminSecurity {
         ServerAuthenticationEntryPoint unauthorized = AdminSecurity::unauthorized;
         AuthenticationWebFilter bearer = new AuthenticationWebFilter(adminTokenAuthentication);
         bearer.setServerAuthenticationConverter(AdminSecurity::bearerToken);
+        // CRMs authenticate webhooks their own way; a Bearer header there is theirs, not the admin's
+        bearer.setRequiresAuthenticationMatcher(
+                org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers.pathMatchers("/api/**", "/actuator/**"));
         bearer.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(unauthorized));
         return http
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)

@@ -1,8 +1,6 @@
 package io.planpilot.app.sync;
 
-import io.planpilot.app.kpi.KpiSnapshots;
 import io.planpilot.app.store.CrmRecordStore;
-import io.planpilot.app.store.StoredPage;
 import io.planpilot.core.connector.ConnectorException;
 import io.planpilot.core.connector.SyncMode;
 import io.planpilot.core.connector.SyncPage;
@@ -28,12 +26,12 @@ public class SyncService {
 
     private final CrmRecordStore records;
     private final SyncRunStore runs;
-    private final KpiSnapshots snapshots;
+    private final PageIntake intake;
 
-    public SyncService(CrmRecordStore records, SyncRunStore runs, KpiSnapshots snapshots) {
+    public SyncService(CrmRecordStore records, SyncRunStore runs, PageIntake intake) {
         this.records = records;
         this.runs = runs;
-        this.snapshots = snapshots;
+        this.intake = intake;
     }
 
     /**
@@ -56,8 +54,7 @@ public class SyncService {
         try {
             String cursor = run.mode() == SyncMode.FULL ? null : records.cursor(connection.id()).block();
             connection.connector().read(run.mode(), cursor, page -> {
-                StoredPage stored = records.save(connection.id(), page).block();
-                snapshots.apply(connection.id(), page, stored);
+                intake.take(connection.id(), page);
                 progress.add(page);
             });
             SyncRun finished = runs.finish(run.runId(), SyncRun.Status.SUCCEEDED, progress.deals, progress.activities,

@@ -43,8 +43,12 @@ public interface Connector {
 
     /**
      * Verifies a callback (signature or token, freshness) and parses the changes it announces.
+     * Verify first: a body too broken to find the credential in is a rejection too. Any other
+     * exception means the sender was verified but the body is malformed: the app answers 400 and
+     * keeps the raw request for inspection. An empty list (a ping) is acknowledged and stores nothing.
      *
-     * @throws WebhookRejectedException when it is forged or stale
+     * @throws WebhookRejectedException when the sender is not proven genuine (a wrong, missing or
+     *                                  stale signature or token): 401, logged, never stored
      */
     default List<WebhookEvent> receive(WebhookRequest request) {
         throw new UnsupportedCapabilityException(getClass().getSimpleName(), "take webhooks");

@@ -197,7 +197,7 @@ final class CapacityReport {
         boolean[] workingLately = working(r.reps, r.workingLately, r.completedLately);
         int workingInLookbackCount = count(workingInLookback);
         BigDecimal plan = row.plan();
-        BigDecimal won = tally.wonAmount;
+        BigDecimal won = tally.wonAmount();
         BigDecimal averageDealL = tally.averageDealL();
         BigDecimal winRateL = tally.winRateL();
         BigDecimal activitiesPerWonL = tally.wonCountL == 0 ? null
@@ -241,7 +241,7 @@ final class CapacityReport {
         Long winsNeeded = remaining == null ? null
                 : remaining.signum() == 0 ? Long.valueOf(0)
                 : nonZero(averageDealL) ? ceil(remaining.divide(averageDealL, MC)) : null;
-        BigDecimal expectedWins = tally.expectedWins;
+        BigDecimal expectedWins = tally.expectedWins();
         Long opportunitiesNeeded = winsNeeded == null || !nonZero(winRateL) ? null
                 : ceil(BigDecimal.valueOf(winsNeeded).subtract(expectedWins).max(BigDecimal.ZERO).divide(winRateL, MC));
         BigDecimal activitiesNeeded = winsNeeded == null || activitiesPerWonL == null ? null

@@ -33,6 +33,8 @@ final class DealColumns {
     int[] expectedClose;
     /** In the base currency; null when the deal has no amount or its currency no rate. */
     BigDecimal[] amount;
+    /** The amount in {@link MoneySum} units, or {@link MoneySum#NOT_UNITS}: what sums add. */
+    long[] amountUnits;
     /** The amount before conversion is missing or 0 (data quality's NO_AMOUNT). */
     boolean[] noAmount;
     boolean[] unknownCurrency;
@@ -69,6 +71,7 @@ final class DealColumns {
         closed = new long[capacity];
         expectedClose = new int[capacity];
         amount = new BigDecimal[capacity];
+        amountUnits = new long[capacity];
         noAmount = new boolean[capacity];
         unknownCurrency = new boolean[capacity];
         crmProbability = new BigDecimal[capacity];
@@ -100,6 +103,7 @@ final class DealColumns {
         bigger.closed = Arrays.copyOf(closed, capacity);
         bigger.expectedClose = Arrays.copyOf(expectedClose, capacity);
         bigger.amount = Arrays.copyOf(amount, capacity);
+        bigger.amountUnits = Arrays.copyOf(amountUnits, capacity);
         bigger.noAmount = Arrays.copyOf(noAmount, capacity);
         bigger.unknownCurrency = Arrays.copyOf(unknownCurrency, capacity);
         bigger.crmProbability = Arrays.copyOf(crmProbability, capacity);

@@ -58,7 +58,7 @@ public final class KpiEngine {
 
     /** The rows of a dimension, by key (KPI.md, "Which rows"). */
     static Map<String, Row> rows(Scope scope, Dimension dimension) {
-        RowTallies tallies = new RowTallies(scope, dimension, new StageProbabilities(scope));
+        RowTallies tallies = new RowTallies(scope, dimension);
         RowKeys keys = scope.keys;
         Map<String, BigDecimal> plans = scope.snapshot.plan.plans(scope.query.period(), dimension, scope.connection, keys);
         Map<String, Integer> values = valuesByKey(scope, dimension);

@@ -124,7 +124,7 @@ final class RepReport {
                     : BigDecimal.valueOf(total).divide(BigDecimal.valueOf(tally.wonCount), MathContext.DECIMAL128);
             BigDecimal completion = taskCounts[0] == 0 ? null
                     : BigDecimal.valueOf(taskCounts[1]).divide(BigDecimal.valueOf(taskCounts[0]), MathContext.DECIMAL128);
-            result.add(new RepFigures(key, row.name(), tally.wonAmount, tally.wonCount, tally.winRate(), activitiesDone,
+            result.add(new RepFigures(key, row.name(), tally.wonAmount(), tally.wonCount, tally.winRate(), activitiesDone,
                     perWon, completion, taskCounts[2], known ? stale[rep + 1] : 0L));
         });
         return result;

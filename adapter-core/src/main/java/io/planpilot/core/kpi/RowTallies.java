@@ -16,10 +16,16 @@ final class RowTallies {
     /** By value + 1 (a missing value is -1). */
     private final RowTally[] tallies;
 
-    RowTallies(Scope scope, Dimension dimension, StageProbabilities probabilities) {
+    /** p(s) as learned in this scan. */
+    private final StageProbabilities probabilities;
+
+    /** Tallies every row and, in the same scan, learns p(s) from the deals closed in the lookback window. */
+    RowTallies(Scope scope, Dimension dimension) {
         this.scope = scope;
         this.dimension = dimension;
         this.tallies = new RowTally[values(scope.catalog, dimension) + 1];
+        long[][] reached = StageProbabilities.newCounts(scope.catalog);
+        long[][] wonReached = StageProbabilities.newCounts(scope.catalog);
         DealColumns deals = scope.deals;
         for (int row = 0; row < scope.snapshot.dealCount; row++) {
             if (!scope.exists(row)) {
@@ -32,23 +38,26 @@ final class RowTallies {
             if (!createdInPeriod && !closedInPeriod && !closedInLookback && !open) {
                 continue;
             }
+            if (closedInLookback) {
+                StageProbabilities.count(scope, row, reached, wonReached);
+            }
             boolean won = scope.statusAt(row) == DealColumns.WON;
             long cycle = closedInPeriod || closedInLookback ? deals.closed[row] - deals.created[row] : 0;
             int stage = open ? scope.stageAt(row) : -1;
-            // p(s) per deal only where it is the deal's own; a stage's p is applied to the stage's sum
-            BigDecimal probability = open && probabilities.ofStage(stage) == null ? probabilities.ofDeal(row) : null;
+            BigDecimal own = open ? deals.crmProbability[row] : null;
             if (dimension == Dimension.PRODUCT) {
                 int[] products = deals.lineProducts[row];
                 BigDecimal[] amounts = deals.lineAmounts[row];
                 for (int line = 0; line < products.length; line++) {
                     add(tally(products[line]), createdInPeriod, closedInPeriod, closedInLookback, open, won, amounts[line],
-                            cycle, stage, probability);
+                            MoneySum.toUnits(amounts[line]), cycle, stage, own);
                 }
             } else {
                 add(tally(keyOf(row)), createdInPeriod, closedInPeriod, closedInLookback, open, won, deals.amount[row],
-                        cycle, stage, probability);
+                        deals.amountUnits[row], cycle, stage, own);
             }
         }
+        this.probabilities = new StageProbabilities(scope, reached, wonReached);
         for (RowTally tally : tallies) {
             if (tally != null) {
                 tally.weighStages(probabilities::ofStage);
@@ -69,22 +78,19 @@ final class RowTallies {
     }
 
     private static void add(RowTally tally, boolean createdInPeriod, boolean closedInPeriod, boolean closedInLookback,
-                            boolean open, boolean won, BigDecimal amount, long cycle, int stage, BigDecimal probability) {
+                            boolean open, boolean won, BigDecimal amount, long units, long cycle, int stage,
+                            BigDecimal ownProbability) {
         if (createdInPeriod) {
             tally.createdInPeriod();
         }
         if (closedInPeriod) {
-            tally.closedInPeriod(won, amount, cycle);
+            tally.closedInPeriod(won, amount, units, cycle);
         }
         if (closedInLookback) {
-            tally.closedInLookback(won, amount, cycle);
+            tally.closedInLookback(won, amount, units, cycle);
         }
         if (open) {
-            if (probability == null) {
-                tally.openAtStage(stage, amount);
-            } else {
-                tally.open(amount, probability);
-            }
+            tally.open(stage, amount, units, ownProbability);
         }
     }
 

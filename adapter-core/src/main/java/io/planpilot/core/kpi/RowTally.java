@@ -3,10 +3,13 @@ package io.planpilot.core.kpi;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /**
  * What one row (a dimension key) adds up while the deals are scanned: the period's won, lost and
  * open deals, and the lookback window's, from which {@link #figures} computes KPI.md's results.
+ * Open deals are summed per stage and weighed by p(s) once at the end ({@link #weighStages}):
+ * p(s) is learned in the same scan, and Σ amount × p = p × Σ amount.
  */
 final class RowTally {
 
@@ -15,7 +18,7 @@ final class RowTally {
     /** Shown: a deal created or closed in P, or in the open set. */
     boolean present;
 
-    BigDecimal wonAmount = BigDecimal.ZERO;
+    private final MoneySum wonAmount = new MoneySum();
     long wonCount;
     long lostCount;
     long wonWithAmount;
@@ -23,11 +26,16 @@ final class RowTally {
     private int cycleCount;
 
     long openCount;
-    BigDecimal openAmount = BigDecimal.ZERO;
-    BigDecimal weightedPipeline = BigDecimal.ZERO;
-    BigDecimal expectedWins = BigDecimal.ZERO;
+    private final MoneySum openAmount = new MoneySum();
+    private BigDecimal weightedPipeline = BigDecimal.ZERO;
+    private BigDecimal expectedWins = BigDecimal.ZERO;
+    /** Open deals by stage + 1 (an unknown stage is -1): count, amount, and the deals' own p sums. */
+    private long[] openCountByStage;
+    private MoneySum[] openAmountByStage;
+    private BigDecimal[] ownProbabilityByStage;
+    private BigDecimal[] ownWeightedByStage;
 
-    BigDecimal wonAmountL = BigDecimal.ZERO;
+    private final MoneySum wonAmountL = new MoneySum();
     long wonCountL;
     long lostCountL;
     long wonWithAmountL;
@@ -37,7 +45,7 @@ final class RowTally {
         present = true;
     }
 
-    void closedInPeriod(boolean won, BigDecimal amount, long cycleMicros) {
+    void closedInPeriod(boolean won, BigDecimal amount, long units, long cycleMicros) {
         present = true;
         if (!won) {
             lostCount++;
@@ -45,7 +53,7 @@ final class RowTally {
         }
         wonCount++;
         if (amount != null) {
-            wonAmount = wonAmount.add(amount);
+            wonAmount.add(amount, units);
             wonWithAmount++;
         }
         if (cycleCount == cycles.length) {
@@ -54,68 +62,86 @@ final class RowTally {
         cycles[cycleCount++] = cycleMicros;
     }
 
-    void closedInLookback(boolean won, BigDecimal amount, long cycleMicros) {
+    void closedInLookback(boolean won, BigDecimal amount, long units, long cycleMicros) {
         if (!won) {
             lostCountL++;
             return;
         }
         wonCountL++;
         if (amount != null) {
-            wonAmountL = wonAmountL.add(amount);
+            wonAmountL.add(amount, units);
             wonWithAmountL++;
         }
         cycleSumL.add(cycleMicros);
     }
 
-    void open(BigDecimal amount, BigDecimal probability) {
+    /** An open deal of the open set at its stage at t; {@code ownProbability} is its own (CRMs that keep one), or null. */
+    void open(int stage, BigDecimal amount, long units, BigDecimal ownProbability) {
         present = true;
         openCount++;
-        expectedWins = expectedWins.add(probability);
+        int slot = stage + 1;
+        if (openCountByStage == null || slot >= openCountByStage.length) {
+            int size = Math.max(slot + 1, openCountByStage == null ? 8 : openCountByStage.length * 2);
+            openCountByStage = openCountByStage == null ? new long[size] : Arrays.copyOf(openCountByStage, size);
+            openAmountByStage = openAmountByStage == null ? new MoneySum[size] : Arrays.copyOf(openAmountByStage, size);
+            ownProbabilityByStage = ownProbabilityByStage == null ? new BigDecimal[size] : Arrays.copyOf(ownProbabilityByStage, size);
+            ownWeightedByStage = ownWeightedByStage == null ? new BigDecimal[size] : Arrays.copyOf(ownWeightedByStage, size);
+        }
+        openCountByStage[slot]++;
         if (amount != null) {
-            openAmount = openAmount.add(amount);
-            weightedPipeline = weightedPipeline.add(amount.multiply(probability, MC));
+            openAmount.add(amount, units);
+            if (openAmountByStage[slot] == null) {
+                openAmountByStage[slot] = new MoneySum();
+            }
+            openAmountByStage[slot].add(amount, units);
+        }
+        if (ownProbability != null) {
+            ownProbabilityByStage[slot] = add(ownProbabilityByStage[slot], ownProbability);
+            if (amount != null) {
+                ownWeightedByStage[slot] = add(ownWeightedByStage[slot], amount.multiply(ownProbability, MC));
+            }
         }
     }
 
     /**
-     * An open deal whose p(s) is its stage's: counted and summed per stage, multiplied by p(s) once
-     * in {@link #weighStages} (Σ amount × p = p × Σ amount).
+     * Weighs the open deals: by their stage's p(s) where the stage has one, else by each deal's own
+     * probability (0 without one).
      */
-    void openAtStage(int stage, BigDecimal amount) {
-        present = true;
-        openCount++;
-        if (openCountByStage == null || stage >= openCountByStage.length) {
-            int size = Math.max(stage + 1, openCountByStage == null ? 8 : openCountByStage.length * 2);
-            openCountByStage = openCountByStage == null ? new long[size] : Arrays.copyOf(openCountByStage, size);
-            openAmountByStage = openAmountByStage == null ? new BigDecimal[size] : Arrays.copyOf(openAmountByStage, size);
-        }
-        openCountByStage[stage]++;
-        if (amount != null) {
-            openAmount = openAmount.add(amount);
-            openAmountByStage[stage] = openAmountByStage[stage] == null ? amount : openAmountByStage[stage].add(amount);
-        }
-    }
-
-    private long[] openCountByStage;
-    private BigDecimal[] openAmountByStage;
-
-    /** Adds the per-stage sums to the weighted pipeline and the expected wins. */
-    void weighStages(java.util.function.IntFunction<BigDecimal> probabilityOfStage) {
+    void weighStages(IntFunction<BigDecimal> probabilityOfStage) {
         if (openCountByStage == null) {
             return;
         }
-        for (int stage = 0; stage < openCountByStage.length; stage++) {
-            if (openCountByStage[stage] == 0) {
+        for (int slot = 0; slot < openCountByStage.length; slot++) {
+            if (openCountByStage[slot] == 0) {
                 continue;
             }
-            BigDecimal p = probabilityOfStage.apply(stage);
-            expectedWins = expectedWins.add(p.multiply(BigDecimal.valueOf(openCountByStage[stage]), MC));
-            if (openAmountByStage[stage] != null) {
-                weightedPipeline = weightedPipeline.add(openAmountByStage[stage].multiply(p, MC));
+            BigDecimal p = probabilityOfStage.apply(slot - 1);
+            if (p != null) {
+                expectedWins = expectedWins.add(p.multiply(BigDecimal.valueOf(openCountByStage[slot]), MC));
+                if (openAmountByStage[slot] != null) {
+                    weightedPipeline = weightedPipeline.add(openAmountByStage[slot].value().multiply(p, MC));
+                }
+            } else {
+                expectedWins = add(expectedWins, ownProbabilityByStage[slot]);
+                weightedPipeline = add(weightedPipeline, ownWeightedByStage[slot]);
             }
         }
         openCountByStage = null;
         openAmountByStage = null;
+        ownProbabilityByStage = null;
+        ownWeightedByStage = null;
+    }
+
+    private static BigDecimal add(BigDecimal sum, BigDecimal value) {
+        return value == null ? sum : sum == null ? value : sum.add(value);
+    }
+
+    BigDecimal wonAmount() {
+        return wonAmount.value();
+    }
+
+    BigDecimal expectedWins() {
+        return expectedWins;
     }
 
     BigDecimal winRate() {
@@ -123,7 +149,7 @@ final class RowTally {
     }
 
     BigDecimal averageDeal() {
-        return wonWithAmount == 0 ? null : wonAmount.divide(BigDecimal.valueOf(wonWithAmount), MC);
+        return wonWithAmount == 0 ? null : wonAmount.value().divide(BigDecimal.valueOf(wonWithAmount), MC);
     }
 
     BigDecimal winRateL() {
@@ -131,7 +157,7 @@ final class RowTally {
     }
 
     BigDecimal averageDealL() {
-        return wonWithAmountL == 0 ? null : wonAmountL.divide(BigDecimal.valueOf(wonWithAmountL), MC);
+        return wonWithAmountL == 0 ? null : wonAmountL.value().divide(BigDecimal.valueOf(wonWithAmountL), MC);
     }
 
     BigDecimal cycleDaysMeanL() {
@@ -154,12 +180,13 @@ final class RowTally {
                     : days(BigDecimal.valueOf(sorted[cycleCount / 2 - 1]).add(BigDecimal.valueOf(sorted[cycleCount / 2]))
                     .divide(BigDecimal.valueOf(2), MC));
         }
-        BigDecimal attainment = plan == null || plan.signum() == 0 ? null : wonAmount.divide(plan, MC);
-        BigDecimal gap = plan == null ? null : plan.subtract(wonAmount);
-        BigDecimal coverage = gap == null || gap.signum() <= 0 ? null : openAmount.divide(gap, MC);
-        return new KpiFigures(wonAmount, wonCount, lostCount, winRate(), averageDeal(), cycleMean, cycleMedian, plan,
-                attainment, openCount, openAmount, weightedPipeline, wonAmount.add(weightedPipeline), coverage,
-                velocityPerDay());
+        BigDecimal won = wonAmount.value();
+        BigDecimal open = openAmount.value();
+        BigDecimal attainment = plan == null || plan.signum() == 0 ? null : won.divide(plan, MC);
+        BigDecimal gap = plan == null ? null : plan.subtract(won);
+        BigDecimal coverage = gap == null || gap.signum() <= 0 ? null : open.divide(gap, MC);
+        return new KpiFigures(won, wonCount, lostCount, winRate(), averageDeal(), cycleMean, cycleMedian, plan,
+                attainment, openCount, open, weightedPipeline, won.add(weightedPipeline), coverage, velocityPerDay());
     }
 
     /** openCount × winRate(L) × averageDeal(L) / cycleDaysMean(L). */

@@ -308,6 +308,7 @@ final class SnapshotWriter {
         d.closed[row] = d.closed[from];
         d.expectedClose[row] = d.expectedClose[from];
         d.amount[row] = d.amount[from];
+        d.amountUnits[row] = d.amountUnits[from];
         d.noAmount[row] = d.noAmount[from];
         d.unknownCurrency[row] = d.unknownCurrency[from];
         d.crmProbability[row] = d.crmProbability[from];
@@ -347,6 +348,7 @@ final class SnapshotWriter {
         d.noAmount[row] = raw == null || raw.signum() == 0;
         BigDecimal base = raw == null || rate == null ? null : raw.multiply(rate, MathContext.DECIMAL128);
         d.amount[row] = base;
+        d.amountUnits[row] = MoneySum.toUnits(base);
         if (merged.isEmpty() || linesTotal.signum() == 0) {
             d.lineProducts[row] = new int[] {catalog.products.of(deal.dimensions().get("product"))};
             d.lineAmounts[row] = new BigDecimal[] {base};

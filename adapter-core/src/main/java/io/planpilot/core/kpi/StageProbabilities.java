@@ -17,10 +17,12 @@ final class StageProbabilities {
     static final int MIN_DEALS = 5;
 
     private final Scope scope;
-    private BigDecimal[][] learned;
+    private final BigDecimal[][] learned;
 
-    StageProbabilities(Scope scope) {
+    /** From counts gathered in another scan: per pipeline and open-stage rank, deals closed in L that reached it, and won. */
+    StageProbabilities(Scope scope, long[][] reached, long[][] won) {
         this.scope = scope;
+        this.learned = shares(reached, won);
     }
 
     /**
@@ -35,69 +37,37 @@ final class StageProbabilities {
         if (info.openRank() < 0) {
             return info.semantic() == DealStatus.WON ? BigDecimal.ONE : BigDecimal.ZERO;
         }
-        BigDecimal p = learned()[info.pipeline()][info.openRank()];
+        BigDecimal[] ofPipeline = info.pipeline() < learned.length ? learned[info.pipeline()] : new BigDecimal[0];
+        BigDecimal p = info.openRank() < ofPipeline.length ? ofPipeline[info.openRank()] : null;
         return p != null ? p : info.probability();
     }
 
-    /** The deal's own fallback: its CRM probability, else 0. */
-    BigDecimal ofDeal(int row) {
-        BigDecimal own = scope.deals.crmProbability[row];
-        return own != null ? own : BigDecimal.ZERO;
+    static long[][] newCounts(Catalog catalog) {
+        long[][] counts = new long[catalog.pipelines.size()][];
+        for (int p = 0; p < counts.length; p++) {
+            counts[p] = new long[catalog.pipelines.get(p).openStages().length];
+        }
+        return counts;
     }
 
-    /** p(s) for the deal's stage at t. */
-    BigDecimal of(int row) {
-        int stage = scope.stageAt(row);
-        if (stage < 0) {
-            return fallback(null, row);
+    /** Counts a deal closed in L: the stages it reached, and whether it was won. */
+    static void count(Scope scope, int row, long[][] reached, long[][] won) {
+        int pipeline = scope.deals.pipeline[row];
+        if (pipeline >= reached.length) {
+            return;
         }
-        Catalog.StageInfo info = scope.catalog.stages.get(stage);
-        if (info.openRank() < 0) {
-            return info.semantic() == DealStatus.WON ? BigDecimal.ONE : BigDecimal.ZERO;
-        }
-        BigDecimal p = learned()[info.pipeline()][info.openRank()];
-        return p != null ? p : fallback(info, row);
-    }
-
-    private BigDecimal fallback(Catalog.StageInfo stage, int row) {
-        if (stage != null && stage.probability() != null) {
-            return stage.probability();
-        }
-        BigDecimal own = scope.deals.crmProbability[row];
-        return own != null ? own : BigDecimal.ZERO;
-    }
-
-    private BigDecimal[][] learned() {
-        if (learned == null) {
-            learned = learn();
-        }
-        return learned;
-    }
-
-    private BigDecimal[][] learn() {
-        int pipelines = scope.catalog.pipelines.size();
-        long[][] reached = new long[pipelines][];
-        long[][] won = new long[pipelines][];
-        for (int p = 0; p < pipelines; p++) {
-            int stages = scope.catalog.pipelines.get(p).openStages().length;
-            reached[p] = new long[stages];
-            won[p] = new long[stages];
-        }
-        DealColumns deals = scope.deals;
-        for (int row = 0; row < scope.snapshot.dealCount; row++) {
-            if (!scope.exists(row) || !scope.closedIn(row, scope.lookbackStart, scope.lookbackEnd)) {
-                continue;
-            }
-            int pipeline = deals.pipeline[row];
-            int last = Math.min(scope.reachedRank(row), reached[pipeline].length - 1);
-            boolean isWon = scope.statusAt(row) == DealColumns.WON;
-            for (int rank = 0; rank <= last; rank++) {
-                reached[pipeline][rank]++;
-                if (isWon) {
-                    won[pipeline][rank]++;
-                }
+        int last = Math.min(scope.reachedRank(row), reached[pipeline].length - 1);
+        boolean isWon = scope.statusAt(row) == DealColumns.WON;
+        for (int rank = 0; rank <= last; rank++) {
+            reached[pipeline][rank]++;
+            if (isWon) {
+                won[pipeline][rank]++;
             }
         }
+    }
+
+    private static BigDecimal[][] shares(long[][] reached, long[][] won) {
+        int pipelines = reached.length;
         BigDecimal[][] shares = new BigDecimal[pipelines][];
         for (int p = 0; p < pipelines; p++) {
             shares[p] = new BigDecimal[reached[p].length];

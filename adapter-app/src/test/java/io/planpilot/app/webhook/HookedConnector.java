@@ -1,0 +1,115 @@
+package io.planpilot.app.webhook;
+
+import io.planpilot.core.connector.Capabilities;
+import io.planpilot.core.connector.Connector;
+import io.planpilot.core.connector.PageConsumer;
+import io.planpilot.core.connector.RecordKind;
+import io.planpilot.core.connector.RecordRef;
+import io.planpilot.core.connector.SyncMode;
+import io.planpilot.core.connector.SyncPage;
+import io.planpilot.core.connector.WebhookEvent;
+import io.planpilot.core.connector.WebhookRejectedException;
+import io.planpilot.core.connector.WebhookRequest;
+import io.planpilot.core.domain.DealStatus;
+import io.planpilot.core.domain.Pipeline;
+import io.planpilot.core.domain.Stage;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code hooked} connector: callbacks are {@code {"events":[{"id":"e1","deal":"d1","change":"CHANGED"}]}}
+ * with the connection's {@code token} in {@code X-Hook-Token} (compared in constant time); re-reads
+ * come from the connection's {@link HookedCrm}; a sync reads nothing but moves the cursor. It follows
+ * the convention the app assumes: verification first ({@link WebhookRejectedException}), then parsing
+ * ({@link IllegalArgumentException} naming what is wrong).
+ */
+final class HookedConnector implements Connector {
+
+    static final String TOKEN_HEADER = "X-Hook-Token";
+    static final String PIPELINE = "sales";
+    static final String OPEN_STAGE = "talks";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final String connection;
+    private final byte[] token;
+
+    HookedConnector(String connection, String token) {
+        this.connection = connection;
+        this.token = token.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return new Capabilities(false, false, false, true, true, false, false, false);
+    }
+
+    @Override
+    public void read(SyncMode mode, String cursor, PageConsumer pages) {
+        pages.accept(SyncPage.builder().cursor("hooked1;" + System.currentTimeMillis()).build());
+    }
+
+    @Override
+    public SyncPage reread(List<RecordRef> records) {
+        HookedCrm.Found found = HookedCrm.of(connection).reread(records);
+        return SyncPage.builder()
+                .pipelines(List.of(new Pipeline(connection, PIPELINE, "Sales")))
+                .stages(List.of(new Stage(connection, PIPELINE, OPEN_STAGE, "Talks", BigDecimal.ONE, DealStatus.OPEN, null),
+                        new Stage(connection, PIPELINE, "won", "Won", BigDecimal.TEN, DealStatus.WON, null),
+                        new Stage(connection, PIPELINE, "lost", "Lost", BigDecimal.TEN, DealStatus.LOST, null)))
+                .deals(found.deals())
+                .deletions(found.gone())
+                .build();
+    }
+
+    @Override
+    public List<WebhookEvent> receive(WebhookRequest request) {
+        HookedCrm.of(connection).lastUrl = request.url();
+        String presented = request.header(TOKEN_HEADER);
+        if (presented == null) {
+            throw new WebhookRejectedException(TOKEN_HEADER + " is missing");
+        }
+        if (!MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8))) {
+            throw new WebhookRejectedException(TOKEN_HEADER + " is wrong");
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(request.body());
+        } catch (JacksonException e) {
+            throw new IllegalArgumentException("the body is not JSON: " + e.getOriginalMessage());
+        }
+        if (body == null || body.isMissingNode() || !body.isObject()) {
+            throw new IllegalArgumentException("the body must be a JSON object with \"events\"");
+        }
+        JsonNode events = body.get("events");
+        if (events == null || !events.isArray()) {
+            throw new IllegalArgumentException("events: must be an array");
+        }
+        List<WebhookEvent> parsed = new ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            JsonNode event = events.get(i);
+            String id = text(event, "id", i);
+            String deal = text(event, "deal", i);
+            String change = event.has("change") ? event.get("change").asString() : "CHANGED";
+            if (!change.equals("CHANGED") && !change.equals("DELETED")) {
+                throw new IllegalArgumentException("events[" + i + "].change: must be CHANGED or DELETED (got '" + change + "')");
+            }
+            parsed.add(new WebhookEvent(id, WebhookEvent.Change.valueOf(change), RecordKind.DEAL, deal, null));
+        }
+        return parsed;
+    }
+
+    private static String text(JsonNode event, String field, int index) {
+        JsonNode value = event == null ? null : event.get(field);
+        if (value == null || !value.isString() || value.asString().isBlank()) {
+            throw new IllegalArgumentException("events[" + index + "]." + field + ": must be a non-empty string");
+        }
+        return value.asString();
+    }
+}
