@@ -40,7 +40,7 @@ final class SnapshotWriter {
     private int version;
 
     /** Deal numbers are stable across versions; rows are not. */
-    private final Map<String, Integer> dealNos = new HashMap<>();
+    private final RecordKeys dealNos;
     private int dealNoCount;
     private int[] rowOfDealNo = new int[16];
     /** Each deal number's pipeline (its history names stages of it), -1 before the deal is seen. */
@@ -54,13 +54,17 @@ final class SnapshotWriter {
     /** Each deal number's live activity rows. */
     private int[][] activityRowsOfDealNo = new int[16][];
     private int[] activityCountOfDealNo = new int[16];
-    private final Map<String, Integer> activityRows = new HashMap<>();
+    private final RecordKeys activityRows;
+    /** Stage ids repeat in every history entry: one string each. */
+    private final Map<String, String> stageIds = new HashMap<>();
 
     SnapshotWriter(CrmData data, KpiSettings settings, List<PlanTarget> plan) {
         this.settings = settings;
         this.currencies = data.currencies();
         this.mappedDimensions = data.mappedDimensions();
         this.plan = List.copyOf(plan);
+        this.dealNos = new RecordKeys(data.deals().size());
+        this.activityRows = new RecordKeys(data.activities().size());
         // room for a quarter more: the first changes append without copying every column
         this.deals = new DealColumns(data.deals().size() + data.deals().size() / 4);
         this.activities = new ActivityColumns(data.activities().size() + data.activities().size() / 4);
@@ -147,8 +151,8 @@ final class SnapshotWriter {
     }
 
     private void removeActivity(String connection, String id, Set<Integer> touched) {
-        Integer old = activityRows.remove(key(connection, id));
-        if (old == null) {
+        int old = activityRows.remove(RecordKeys.of(connection, id));
+        if (old < 0) {
             return;
         }
         activities.died[old] = version;
@@ -213,8 +217,14 @@ final class SnapshotWriter {
     // ---- deals
 
     private int dealNo(String connection, String id) {
-        return dealNos.computeIfAbsent(key(connection, id), k -> {
-            int no = dealNoCount++;
+        long key = RecordKeys.of(connection, id);
+        int known = dealNos.get(key);
+        if (known >= 0) {
+            return known;
+        }
+        int no = dealNoCount++;
+        dealNos.put(key, no);
+        {
             if (no == rowOfDealNo.length) {
                 int capacity = no * 2;
                 rowOfDealNo = Arrays.copyOf(rowOfDealNo, capacity);
@@ -229,8 +239,8 @@ final class SnapshotWriter {
             }
             rowOfDealNo[no] = -1;
             pipelineOfDealNo[no] = -1;
-            return no;
-        });
+        }
+        return no;
     }
 
     private void killRow(int no) {
@@ -400,7 +410,8 @@ final class SnapshotWriter {
         }
         removals.forEach(entries::remove);
         for (StageTransition transition : upserts) {
-            entries.put(transition.id(), new HistoryEntry(transition.id(), transition.stage(), Micros.of(transition.enteredAt())));
+            String stage = stageIds.computeIfAbsent(transition.stage(), s -> s);
+            entries.put(transition.id(), new HistoryEntry(transition.id(), stage, Micros.of(transition.enteredAt())));
         }
         List<HistoryEntry> sorted = new ArrayList<>(entries.values());
         sorted.sort(Comparator.comparingLong(HistoryEntry::time).thenComparing(HistoryEntry::id));
@@ -444,7 +455,7 @@ final class SnapshotWriter {
         a.due[row] = Micros.of(activity.dueAt());
         a.completed[row] = Micros.of(activity.completedAt());
         a.died[row] = DealColumns.ALIVE;
-        activityRows.put(key(activity.connection(), activity.id()), row);
+        activityRows.put(RecordKeys.of(activity.connection(), activity.id()), row);
         if (a.dealNo[row] >= 0) {
             addActivityOfDeal(a.dealNo[row], row);
         }
