@@ -52,7 +52,9 @@ public final class CrmClients {
     public static <T> T feign(Class<T> api, String baseUrl, String connectorType, CrmHttpPolicy policy,
                               CrmErrorClassifier classifier, JacksonCodec codec, RequestInterceptor... auth) {
         T client = Feign.builder()
-                .client(new IoErrorsAsUnavailable(new Client.Default(null, null), connectorType))
+                // not streaming the request body: the JDK drops the body of a 401 answer to a streamed request,
+                // and CRMs name the reason (expired token, missing scope) only there
+                .client(new IoErrorsAsUnavailable(new Client.Default(null, null, false), connectorType))
                 .encoder(codec)
                 .decoder(codec)
                 .errorDecoder((methodKey, response) -> classify(classifier, response))
