@@ -9,6 +9,7 @@ import io.planpilot.core.domain.ProductLine;
 import io.planpilot.core.domain.Rep;
 import io.planpilot.core.domain.Stage;
 import io.planpilot.core.domain.StageTransition;
+import io.planpilot.core.kpi.CrmCurrencies;
 import io.planpilot.core.kpi.CrmData;
 import io.r2dbc.spi.Readable;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -34,6 +35,8 @@ public class CrmDataLoader {
     private static final TypeReference<List<Map<String, Object>>> LINES = new TypeReference<>() {
     };
     private static final TypeReference<List<String>> NAMES = new TypeReference<>() {
+    };
+    private static final TypeReference<Map<String, Object>> CURRENCIES = new TypeReference<>() {
     };
 
     private final DatabaseClient db;
@@ -72,7 +75,18 @@ public class CrmDataLoader {
         query("select connection, cast(mapped_dimensions as text) as dimensions from connection_profile where connection = any(:c)", ids,
                 row -> Map.entry(text(row, "connection"), Set.copyOf(json.readValue(text(row, "dimensions"), NAMES))))
                 .forEach(entry -> mapped.put(entry.getKey(), entry.getValue()));
-        return new CrmData(pipelines, stages, reps, deals, transitions, activities, Map.of(), mapped);
+        Map<String, CrmCurrencies> currencies = new HashMap<>();
+        query("select connection, cast(currencies as text) as currencies from connection_profile where connection = any(:c) and currencies is not null", ids,
+                row -> Map.entry(text(row, "connection"), json.readValue(text(row, "currencies"), CURRENCIES)))
+                .forEach(entry -> {
+                    Map<String, Object> value = entry.getValue();
+                    @SuppressWarnings("unchecked")
+                    Map<String, String> rates = (Map<String, String>) value.getOrDefault("rates", Map.of());
+                    Map<String, BigDecimal> exact = new HashMap<>();
+                    rates.forEach((code, rate) -> exact.put(code, new BigDecimal(rate)));
+                    currencies.put(entry.getKey(), new CrmCurrencies((String) value.get("baseCurrency"), exact));
+                });
+        return new CrmData(pipelines, stages, reps, deals, transitions, activities, currencies, mapped);
     }
 
     private Deal deal(Readable row) {

@@ -52,7 +52,8 @@ public class CrmRecordStore {
     public Mono<StoredPage> save(String connection, SyncPage page) {
         Mono<Long> catalog = Flux.concat(
                         upsert(connection, UpsertSql.PIPELINES, distinct(page.pipelines(), Pipeline::id), rows::pipeline),
-                        upsert(connection, UpsertSql.STAGES, distinct(page.stages(), s -> s.pipeline() + '\u0000' + s.id()), rows::stage))
+                        upsert(connection, UpsertSql.STAGES, distinct(page.stages(), s -> s.pipeline() + '\u0000' + s.id()), rows::stage),
+                        saveCurrencies(connection, page.currencies()))
                 .reduce(0L, Long::sum);
         Mono<Long> records = Flux.concat(
                         upsert(connection, UpsertSql.REPS, distinct(page.reps(), Rep::id), rows::rep),
@@ -145,6 +146,26 @@ public class CrmRecordStore {
                 .all()
                 .collectList()
                 .map(removed -> new StoredPage.Reconciled(listing.kind(), removed));
+    }
+
+    /** The CRM's rates; a change counts as a catalog change (amounts convert anew). */
+    private Mono<Long> saveCurrencies(String connection, io.planpilot.core.kpi.CrmCurrencies currencies) {
+        if (currencies == null) {
+            return Mono.just(0L);
+        }
+        java.util.Map<String, Object> json = new java.util.LinkedHashMap<>();
+        json.put("baseCurrency", currencies.baseCurrency());
+        java.util.Map<String, String> rates = new java.util.TreeMap<>();
+        currencies.rates().forEach((code, rate) -> rates.put(code, rate.toPlainString()));
+        json.put("rates", rates);
+        return db.sql("""
+                        insert into connection_profile (connection, currencies) values (:connection, cast(:currencies as jsonb))
+                        on conflict (connection) do update set currencies = excluded.currencies
+                        where connection_profile.currencies is distinct from excluded.currencies""")
+                .bind("connection", connection)
+                .bind("currencies", rows.json(json))
+                .fetch()
+                .rowsUpdated();
     }
 
     private Mono<Long> saveMappedDimensions(String connection, java.util.Set<String> dimensions) {

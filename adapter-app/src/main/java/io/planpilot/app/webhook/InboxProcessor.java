@@ -137,7 +137,7 @@ public class InboxProcessor {
             return page;
         }
         return new SyncPage(page.reps(), page.pipelines(), page.stages(), page.deals(), page.transitions(),
-                page.activities(), page.deletions(), List.of(), page.warnings(), page.mappedDimensions(), null);
+                page.activities(), page.deletions(), List.of(), page.warnings(), page.currencies(), page.mappedDimensions(), null);
     }
 
     private static void logWarnings(String connection, List<SyncWarning> warnings) {

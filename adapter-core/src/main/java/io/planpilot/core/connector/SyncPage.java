@@ -16,6 +16,7 @@ import java.util.List;
  *
  * @param deletions records the CRM deleted, by id (a delete feed, a webhook, a re-read that found
  *               the record gone); a page may also carry a deleted record as a whole with its flag set
+ * @param currencies the CRM's own currency rates (KPI.md, "Amount"), or null when this page does not tell
  * @param mappedDimensions the dimensions (region, segment, product) the connection's deals carry a
  *               field for, whether filled or not; null when this page does not tell
  * @param cursor the opaque position after this page; null keeps the previous cursor. A page with
@@ -23,8 +24,8 @@ import java.util.List;
  */
 public record SyncPage(List<Rep> reps, List<Pipeline> pipelines, List<Stage> stages, List<Deal> deals,
                        List<StageTransition> transitions, List<Activity> activities, List<RecordRef> deletions,
-                       List<Listing> listings, List<SyncWarning> warnings, java.util.Set<String> mappedDimensions,
-                       String cursor) {
+                       List<Listing> listings, List<SyncWarning> warnings, io.planpilot.core.kpi.CrmCurrencies currencies,
+                       java.util.Set<String> mappedDimensions, String cursor) {
 
     public SyncPage {
         reps = List.copyOf(reps);
@@ -62,6 +63,7 @@ public record SyncPage(List<Rep> reps, List<Pipeline> pipelines, List<Stage> sta
         private final List<Listing> listings = new ArrayList<>();
         private final List<SyncWarning> warnings = new ArrayList<>();
         private java.util.Set<String> mappedDimensions;
+        private io.planpilot.core.kpi.CrmCurrencies currencies;
         private String cursor;
 
         public Builder reps(List<Rep> values) { reps.addAll(values); return this; }
@@ -74,11 +76,12 @@ public record SyncPage(List<Rep> reps, List<Pipeline> pipelines, List<Stage> sta
         public Builder listing(Listing value) { listings.add(value); return this; }
         public Builder warnings(List<SyncWarning> values) { warnings.addAll(values); return this; }
         public Builder mappedDimensions(java.util.Set<String> values) { mappedDimensions = values; return this; }
+        public Builder currencies(io.planpilot.core.kpi.CrmCurrencies value) { currencies = value; return this; }
         public Builder cursor(String value) { cursor = value; return this; }
 
         public SyncPage build() {
             return new SyncPage(reps, pipelines, stages, deals, transitions, activities, deletions, listings, warnings,
-                    mappedDimensions, cursor);
+                    currencies, mappedDimensions, cursor);
         }
     }
 }

@@ -187,6 +187,7 @@ final class Bitrix24Connector implements Connector {
         boolean fullWindow = window.since().equals(Instant.EPOCH);
         Catalog catalog = catalog();
         pages.accept(SyncPage.builder().pipelines(catalog.pipelines()).stages(catalog.stages()).reps(catalog.reps())
+                .currencies(catalog.currencies())
                 .warnings(catalog.warnings()).mappedDimensions(settings.dimensions().keySet()).cursor(window.format()).build());
 
         String position = window.position();
