@@ -50,7 +50,7 @@ final class CapacityReport {
         this.scope = scope;
         this.dimension = dimension;
         int reps = scope.catalog.reps.size();
-        this.resourcesByValue = new Resources[valueCount(scope.catalog, dimension) + 1];
+        this.resourcesByValue = new Resources[DimensionValues.count(scope.catalog, dimension) + 1];
         allRows.forEach((key, row) -> {
             if (dimension == Dimension.DEPARTMENT || row.plan() != null) {
                 rows.put(key, row);
@@ -68,17 +68,6 @@ final class CapacityReport {
         });
         scanDeals();
         scanActivities();
-    }
-
-    private static int valueCount(Catalog catalog, Dimension dimension) {
-        return switch (dimension) {
-            case DEPARTMENT -> 1;
-            case REGION -> catalog.regions.size();
-            case SEGMENT -> catalog.segments.size();
-            case PRODUCT -> catalog.products.size();
-            case REP -> catalog.reps.size();
-            case PIPELINE -> catalog.pipelines.size();
-        };
     }
 
     private Resources resources(int value) {
@@ -104,7 +93,7 @@ final class CapacityReport {
                     ownedDeal(resources(product), owner, inLookback, lately);
                 }
             } else {
-                ownedDeal(resources(valueOf(row)), owner, inLookback, lately);
+                ownedDeal(resources(DimensionValues.of(scope.deals, dimension, row)), owner, inLookback, lately);
             }
         }
     }
@@ -145,7 +134,7 @@ final class CapacityReport {
                             completedActivity(resources(product), owner, inLookback, lately);
                         }
                     } else {
-                        completedActivity(resources(valueOf(deal)), owner, inLookback, lately);
+                        completedActivity(resources(DimensionValues.of(scope.deals, dimension, deal)), owner, inLookback, lately);
                     }
                 }
             }
@@ -166,19 +155,6 @@ final class CapacityReport {
         if (lately && owner >= 0) {
             r.completedLately[owner] = true;
         }
-    }
-
-    /** The value a deal counts under (not for product, which has lines). */
-    private int valueOf(int row) {
-        DealColumns deals = scope.deals;
-        return switch (dimension) {
-            case DEPARTMENT -> 0;
-            case REGION -> deals.region[row];
-            case SEGMENT -> deals.segment[row];
-            case REP -> deals.owner[row];
-            case PIPELINE -> deals.pipeline[row];
-            case PRODUCT -> throw new IllegalStateException("a deal has several products");
-        };
     }
 
     List<CapacityRow> rows() {

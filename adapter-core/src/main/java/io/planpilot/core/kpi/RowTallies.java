@@ -23,7 +23,7 @@ final class RowTallies {
     RowTallies(Scope scope, Dimension dimension) {
         this.scope = scope;
         this.dimension = dimension;
-        this.tallies = new RowTally[values(scope.catalog, dimension) + 1];
+        this.tallies = new RowTally[DimensionValues.count(scope.catalog, dimension) + 1];
         long[][] reached = StageProbabilities.newCounts(scope.catalog);
         long[][] wonReached = StageProbabilities.newCounts(scope.catalog);
         DealColumns deals = scope.deals;
@@ -53,7 +53,7 @@ final class RowTallies {
                             MoneySum.toUnits(amounts[line]), cycle, stage, own);
                 }
             } else {
-                add(tally(keyOf(row)), createdInPeriod, closedInPeriod, closedInLookback, open, won, deals.amount[row],
+                add(tally(DimensionValues.of(deals, dimension, row)), createdInPeriod, closedInPeriod, closedInLookback, open, won, deals.amount[row],
                         deals.amountUnits[row], cycle, stage, own);
             }
         }
@@ -63,18 +63,6 @@ final class RowTallies {
                 tally.weighStages(probabilities::ofStage);
             }
         }
-    }
-
-    /** How many values a dimension has (not counting the missing one). */
-    private static int values(Catalog catalog, Dimension dimension) {
-        return switch (dimension) {
-            case DEPARTMENT -> 1;
-            case REGION -> catalog.regions.size();
-            case SEGMENT -> catalog.segments.size();
-            case PRODUCT -> catalog.products.size();
-            case REP -> catalog.reps.size();
-            case PIPELINE -> catalog.pipelines.size();
-        };
     }
 
     private static void add(RowTally tally, boolean createdInPeriod, boolean closedInPeriod, boolean closedInLookback,
@@ -92,19 +80,6 @@ final class RowTallies {
         if (open) {
             tally.open(stage, amount, units, ownProbability);
         }
-    }
-
-    /** The value number of a deal under this dimension (not for product, which has lines). */
-    int keyOf(int row) {
-        DealColumns deals = scope.deals;
-        return switch (dimension) {
-            case DEPARTMENT -> 0;
-            case REGION -> deals.region[row];
-            case SEGMENT -> deals.segment[row];
-            case REP -> deals.owner[row];
-            case PIPELINE -> deals.pipeline[row];
-            case PRODUCT -> throw new IllegalStateException("a deal has several products");
-        };
     }
 
     RowTally tally(int key) {
