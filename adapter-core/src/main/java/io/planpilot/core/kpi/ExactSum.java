@@ -16,6 +16,11 @@ final class ExactSum {
         }
     }
 
+    void merge(ExactSum other) {
+        spilled = spilled.add(other.spilled);
+        add(other.partial);
+    }
+
     BigDecimal value() {
         return spilled.add(BigDecimal.valueOf(partial));
     }

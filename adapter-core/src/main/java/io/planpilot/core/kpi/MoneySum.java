@@ -38,6 +38,11 @@ final class MoneySum {
         }
     }
 
+    void merge(MoneySum sum) {
+        units.merge(sum.units);
+        other = other.add(sum.other);
+    }
+
     /** The sum without trailing zeros (and never in exponent form: 1000, not 1E+3). */
     BigDecimal value() {
         BigDecimal sum = units.value().movePointLeft(SCALE).add(other).stripTrailingZeros();

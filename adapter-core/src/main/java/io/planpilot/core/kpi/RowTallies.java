@@ -19,15 +19,62 @@ final class RowTallies {
     /** p(s) as learned in this scan. */
     private final StageProbabilities probabilities;
 
+    /**
+     * Below this many deal rows one thread scans them all; above, the rows are split between the
+     * caller and one pool thread (the machines this runs on have at least two cores), and the two
+     * tallies are merged exactly.
+     */
+    static int splitAbove = Integer.getInteger("planpilot.kpi.split-above", 200_000);
+
     /** Tallies every row and, in the same scan, learns p(s) from the deals closed in the lookback window. */
     RowTallies(Scope scope, Dimension dimension) {
         this.scope = scope;
         this.dimension = dimension;
-        this.tallies = new RowTally[DimensionValues.count(scope.catalog, dimension) + 1];
+        int rows = scope.snapshot.dealCount;
+        Part whole;
+        if (rows > splitAbove && Runtime.getRuntime().availableProcessors() > 1) {
+            int middle = rows / 2;
+            java.util.concurrent.CompletableFuture<Part> second =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> scan(middle, rows));
+            whole = scan(0, middle).merge(second.join());
+        } else {
+            whole = scan(0, rows);
+        }
+        this.tallies = whole.tallies;
+        this.probabilities = new StageProbabilities(scope, whole.reached, whole.wonReached);
+        for (RowTally tally : tallies) {
+            if (tally != null) {
+                tally.weighStages(probabilities::ofStage);
+            }
+        }
+    }
+
+    /** The tallies of a range of rows, and the p(s) counts of its deals closed in the lookback window. */
+    private record Part(RowTally[] tallies, long[][] reached, long[][] wonReached) {
+        Part merge(Part other) {
+            for (int i = 0; i < tallies.length; i++) {
+                if (tallies[i] == null) {
+                    tallies[i] = other.tallies[i];
+                } else if (other.tallies[i] != null) {
+                    tallies[i].merge(other.tallies[i]);
+                }
+            }
+            for (int p = 0; p < reached.length; p++) {
+                for (int rank = 0; rank < reached[p].length; rank++) {
+                    reached[p][rank] += other.reached[p][rank];
+                    wonReached[p][rank] += other.wonReached[p][rank];
+                }
+            }
+            return this;
+        }
+    }
+
+    private Part scan(int from, int to) {
+        RowTally[] part = new RowTally[DimensionValues.count(scope.catalog, dimension) + 1];
         long[][] reached = StageProbabilities.newCounts(scope.catalog);
         long[][] wonReached = StageProbabilities.newCounts(scope.catalog);
         DealColumns deals = scope.deals;
-        for (int row = 0; row < scope.snapshot.dealCount; row++) {
+        for (int row = from; row < to; row++) {
             if (!scope.exists(row)) {
                 continue;
             }
@@ -49,20 +96,24 @@ final class RowTallies {
                 int[] products = deals.lineProducts[row];
                 BigDecimal[] amounts = deals.lineAmounts[row];
                 for (int line = 0; line < products.length; line++) {
-                    add(tally(products[line]), createdInPeriod, closedInPeriod, closedInLookback, open, won, amounts[line],
-                            MoneySum.toUnits(amounts[line]), cycle, stage, own);
+                    add(tally(part, products[line]), createdInPeriod, closedInPeriod, closedInLookback, open, won,
+                            amounts[line], MoneySum.toUnits(amounts[line]), cycle, stage, own);
                 }
             } else {
-                add(tally(DimensionValues.of(deals, dimension, row)), createdInPeriod, closedInPeriod, closedInLookback, open, won, deals.amount[row],
-                        deals.amountUnits[row], cycle, stage, own);
+                add(tally(part, DimensionValues.of(deals, dimension, row)), createdInPeriod, closedInPeriod,
+                        closedInLookback, open, won, deals.amount[row], deals.amountUnits[row], cycle, stage, own);
             }
         }
-        this.probabilities = new StageProbabilities(scope, reached, wonReached);
-        for (RowTally tally : tallies) {
-            if (tally != null) {
-                tally.weighStages(probabilities::ofStage);
-            }
+        return new Part(part, reached, wonReached);
+    }
+
+    private static RowTally tally(RowTally[] tallies, int key) {
+        RowTally tally = tallies[key + 1];
+        if (tally == null) {
+            tally = new RowTally();
+            tallies[key + 1] = tally;
         }
+        return tally;
     }
 
     private static void add(RowTally tally, boolean createdInPeriod, boolean closedInPeriod, boolean closedInLookback,
@@ -83,12 +134,7 @@ final class RowTallies {
     }
 
     RowTally tally(int key) {
-        RowTally tally = tallies[key + 1];
-        if (tally == null) {
-            tally = new RowTally();
-            tallies[key + 1] = tally;
-        }
-        return tally;
+        return tally(tallies, key);
     }
 
     /** The tallies by value, in value order. */

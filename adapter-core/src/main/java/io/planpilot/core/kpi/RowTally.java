@@ -80,13 +80,7 @@ final class RowTally {
         present = true;
         openCount++;
         int slot = stage + 1;
-        if (openCountByStage == null || slot >= openCountByStage.length) {
-            int size = Math.max(slot + 1, openCountByStage == null ? 8 : openCountByStage.length * 2);
-            openCountByStage = openCountByStage == null ? new long[size] : Arrays.copyOf(openCountByStage, size);
-            openAmountByStage = openAmountByStage == null ? new MoneySum[size] : Arrays.copyOf(openAmountByStage, size);
-            ownProbabilityByStage = ownProbabilityByStage == null ? new BigDecimal[size] : Arrays.copyOf(ownProbabilityByStage, size);
-            ownWeightedByStage = ownWeightedByStage == null ? new BigDecimal[size] : Arrays.copyOf(ownWeightedByStage, size);
-        }
+        ensureStageSlot(slot);
         openCountByStage[slot]++;
         if (amount != null) {
             openAmount.add(amount, units);
@@ -100,6 +94,55 @@ final class RowTally {
             if (amount != null) {
                 ownWeightedByStage[slot] = add(ownWeightedByStage[slot], amount.multiply(ownProbability, MC));
             }
+        }
+    }
+
+    /** Adds another part's tally of the same row (before {@link #weighStages}); sums are exact, so the split changes nothing. */
+    void merge(RowTally other) {
+        present |= other.present;
+        wonAmount.merge(other.wonAmount);
+        wonCount += other.wonCount;
+        lostCount += other.lostCount;
+        wonWithAmount += other.wonWithAmount;
+        for (int i = 0; i < other.cycleCount; i++) {
+            if (cycleCount == cycles.length) {
+                cycles = Arrays.copyOf(cycles, cycleCount * 2);
+            }
+            cycles[cycleCount++] = other.cycles[i];
+        }
+        openCount += other.openCount;
+        openAmount.merge(other.openAmount);
+        if (other.openCountByStage != null) {
+            for (int slot = 0; slot < other.openCountByStage.length; slot++) {
+                if (other.openCountByStage[slot] == 0) {
+                    continue;
+                }
+                ensureStageSlot(slot);
+                openCountByStage[slot] += other.openCountByStage[slot];
+                if (other.openAmountByStage[slot] != null) {
+                    if (openAmountByStage[slot] == null) {
+                        openAmountByStage[slot] = new MoneySum();
+                    }
+                    openAmountByStage[slot].merge(other.openAmountByStage[slot]);
+                }
+                ownProbabilityByStage[slot] = add(ownProbabilityByStage[slot], other.ownProbabilityByStage[slot]);
+                ownWeightedByStage[slot] = add(ownWeightedByStage[slot], other.ownWeightedByStage[slot]);
+            }
+        }
+        wonAmountL.merge(other.wonAmountL);
+        wonCountL += other.wonCountL;
+        lostCountL += other.lostCountL;
+        wonWithAmountL += other.wonWithAmountL;
+        cycleSumL.merge(other.cycleSumL);
+    }
+
+    private void ensureStageSlot(int slot) {
+        if (openCountByStage == null || slot >= openCountByStage.length) {
+            int size = Math.max(slot + 1, openCountByStage == null ? 8 : openCountByStage.length * 2);
+            openCountByStage = openCountByStage == null ? new long[size] : Arrays.copyOf(openCountByStage, size);
+            openAmountByStage = openAmountByStage == null ? new MoneySum[size] : Arrays.copyOf(openAmountByStage, size);
+            ownProbabilityByStage = ownProbabilityByStage == null ? new BigDecimal[size] : Arrays.copyOf(ownProbabilityByStage, size);
+            ownWeightedByStage = ownWeightedByStage == null ? new BigDecimal[size] : Arrays.copyOf(ownWeightedByStage, size);
         }
     }
 
