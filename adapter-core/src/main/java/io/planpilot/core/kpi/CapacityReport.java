@@ -36,6 +36,19 @@ final class CapacityReport {
         final long[] doneInLookbackBy;
         long doneInLookback;
 
+        /** Adds the counts of the same row from another part of the rows. */
+        void merge(Resources other) {
+            for (int rep = 0; rep < reps.length; rep++) {
+                reps[rep] |= other.reps[rep];
+                workingInLookback[rep] |= other.workingInLookback[rep];
+                workingLately[rep] |= other.workingLately[rep];
+                completedInLookback[rep] |= other.completedInLookback[rep];
+                completedLately[rep] |= other.completedLately[rep];
+                doneInLookbackBy[rep] += other.doneInLookbackBy[rep];
+            }
+            doneInLookback += other.doneInLookback;
+        }
+
         Resources(int reps) {
             this.reps = new boolean[reps];
             this.workingInLookback = new boolean[reps];
@@ -66,18 +79,51 @@ final class CapacityReport {
                 }
             }
         });
-        scanDeals();
-        scanActivities();
+        int deals = scope.snapshot.dealCount;
+        int activities = scope.snapshot.activityCount;
+        if (deals > RowTallies.splitAbove && Runtime.getRuntime().availableProcessors() > 1) {
+            // two cores: the second half of the rows into a second set of counts, merged after
+            Resources[] second = emptyLike(resourcesByValue, reps);
+            java.util.concurrent.CompletableFuture<Void> other = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                scanDeals(second, deals / 2, deals);
+                scanActivities(second, activities / 2, activities);
+            });
+            scanDeals(resourcesByValue, 0, deals / 2);
+            scanActivities(resourcesByValue, 0, activities / 2);
+            other.join();
+            for (int i = 0; i < resourcesByValue.length; i++) {
+                if (resourcesByValue[i] != null) {
+                    resourcesByValue[i].merge(second[i]);
+                }
+            }
+        } else {
+            scanDeals(resourcesByValue, 0, deals);
+            scanActivities(resourcesByValue, 0, activities);
+        }
+    }
+
+    private static Resources[] emptyLike(Resources[] template, int reps) {
+        Resources[] copy = new Resources[template.length];
+        for (int i = 0; i < template.length; i++) {
+            if (template[i] != null) {
+                copy[i] = new Resources(reps);
+            }
+        }
+        return copy;
+    }
+
+    private static Resources resources(Resources[] byValue, int value) {
+        return value + 1 < byValue.length ? byValue[value + 1] : null;
     }
 
     private Resources resources(int value) {
-        return value + 1 < resourcesByValue.length ? resourcesByValue[value + 1] : null;
+        return resources(resourcesByValue, value);
     }
 
-    private void scanDeals() {
+    private void scanDeals(Resources[] into, int from, int to) {
         DealColumns deals = scope.deals;
         long lateFrom = scope.t - THIRTY_DAYS;
-        for (int row = 0; row < scope.snapshot.dealCount; row++) {
+        for (int row = from; row < to; row++) {
             if (!scope.exists(row)) {
                 continue;
             }
@@ -90,10 +136,10 @@ final class CapacityReport {
             boolean lately = scope.createdIn(row, lateFrom, scope.t + 1) || scope.closedIn(row, lateFrom, scope.t + 1);
             if (dimension == Dimension.PRODUCT) {
                 for (int product : deals.lineProducts[row]) {
-                    ownedDeal(resources(product), owner, inLookback, lately);
+                    ownedDeal(resources(into, product), owner, inLookback, lately);
                 }
             } else {
-                ownedDeal(resources(DimensionValues.of(scope.deals, dimension, row)), owner, inLookback, lately);
+                ownedDeal(resources(into, DimensionValues.of(scope.deals, dimension, row)), owner, inLookback, lately);
             }
         }
     }
@@ -107,10 +153,10 @@ final class CapacityReport {
         r.workingLately[owner] |= lately;
     }
 
-    private void scanActivities() {
+    private void scanActivities(Resources[] into, int from, int to) {
         ActivityColumns a = scope.activities;
         long lateFrom = scope.t - THIRTY_DAYS;
-        for (int row = 0; row < scope.snapshot.activityCount; row++) {
+        for (int row = from; row < to; row++) {
             long completed = a.completed[row];
             if (completed == Micros.NONE || completed > scope.t || completed < Math.min(scope.lookbackStart, lateFrom)) {
                 continue;
@@ -122,8 +168,8 @@ final class CapacityReport {
             }
             int owner = a.owner[row];
             switch (dimension) {
-                case DEPARTMENT -> completedActivity(resources(0), owner, inLookback, lately);
-                case REP -> completedActivity(resources(owner), owner, inLookback, lately);
+                case DEPARTMENT -> completedActivity(resources(into, 0), owner, inLookback, lately);
+                case REP -> completedActivity(resources(into, owner), owner, inLookback, lately);
                 default -> {
                     int deal = scope.snapshot.rowOf(a.dealNo[row]);
                     if (deal < 0 || !scope.exists(deal)) {
@@ -131,10 +177,11 @@ final class CapacityReport {
                     }
                     if (dimension == Dimension.PRODUCT) {
                         for (int product : scope.deals.lineProducts[deal]) {
-                            completedActivity(resources(product), owner, inLookback, lately);
+                            completedActivity(resources(into, product), owner, inLookback, lately);
                         }
                     } else {
-                        completedActivity(resources(DimensionValues.of(scope.deals, dimension, deal)), owner, inLookback, lately);
+                        completedActivity(resources(into, DimensionValues.of(scope.deals, dimension, deal)), owner, inLookback,
+                                lately);
                     }
                 }
             }
