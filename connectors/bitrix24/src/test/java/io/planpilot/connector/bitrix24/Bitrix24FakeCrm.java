@@ -1,5 +1,7 @@
 package io.planpilot.connector.bitrix24;
 
+import io.planpilot.tck.FakeCrmFaults;
+import io.planpilot.tck.FakeCrmFaults.Fault;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
@@ -22,9 +24,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,26 +56,9 @@ final class Bitrix24FakeCrm implements FakeCrm {
     private static final String[] CURRENCIES = {"RUB", "USD", "EUR", "KZT"};
 
     /** A fault the next deal-reading call gets. */
-    private sealed interface Fault {
-        record RateLimit(boolean withWait) implements Fault {
-        }
-
-        record Status(int status) implements Fault {
-        }
-
-        record Delay(Duration delay) implements Fault {
-        }
-
-        record Malformed() implements Fault {
-        }
-
-        record WrongType() implements Fault {
-        }
-    }
-
     private final Transformer transformer = new Transformer();
     final Bitrix24Portal portal = new Bitrix24Portal();
-    private final Deque<Fault> faults = new ArrayDeque<>();
+    private final FakeCrmFaults faults = new FakeCrmFaults();
     private WireMockServer server;
     private Long changeDuringNextRead;
     private String loseNextAnswerOf;
@@ -212,34 +195,30 @@ final class Bitrix24FakeCrm implements FakeCrm {
      */
     @Override
     public synchronized Duration rateLimitNextCall(boolean withResetHeader) {
-        faults.add(new Fault.RateLimit(withResetHeader));
+        faults.rateLimit(withResetHeader);
         return withResetHeader ? Duration.ofMillis(1900) : null;
     }
 
     @Override
     public synchronized void failNextCalls(int times, int status) {
-        for (int i = 0; i < times; i++) {
-            faults.add(new Fault.Status(status));
-        }
+        faults.fail(times, status);
     }
 
     @Override
     public synchronized void delayNextCalls(int times, Duration delay) {
-        for (int i = 0; i < times; i++) {
-            faults.add(new Fault.Delay(delay));
-        }
+        faults.delay(times, delay);
     }
 
     /** The deals of a read come first from a plain {@code crm.deal.list}, whose {@code result} is the list. */
     @Override
     public synchronized String malformNextCall() {
-        faults.add(new Fault.Malformed());
+        faults.malformed();
         return "result[0].TITLE";
     }
 
     @Override
     public synchronized String wrongTypeNextCall() {
-        faults.add(new Fault.WrongType());
+        faults.wrongType();
         return "result[0].OPPORTUNITY";
     }
 

@@ -1,5 +1,7 @@
 package io.planpilot.tck.example;
 
+import io.planpilot.tck.FakeCrmFaults;
+import io.planpilot.tck.FakeCrmFaults.Fault;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
@@ -20,11 +22,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,24 +55,6 @@ final class ExampleFakeCrm implements FakeCrm {
     private static final ZoneOffset[] ZONES = {ZoneOffset.UTC, ZoneOffset.ofHours(3), ZoneOffset.ofHours(-5)};
     private static final String[] CURRENCIES = {"USD", "EUR", "RUB"};
 
-    /** A fault the next deal-list call gets. */
-    private sealed interface Fault {
-        record RateLimit(boolean withWait) implements Fault {
-        }
-
-        record Status(int status) implements Fault {
-        }
-
-        record Delay(Duration delay) implements Fault {
-        }
-
-        record Malformed() implements Fault {
-        }
-
-        record WrongType() implements Fault {
-        }
-    }
-
     /** A deal as the account holds it. */
     private record StoredDeal(long id, String title, String stageId, String status, BigDecimal value, String currency,
                               String ownerId, Instant createdAt, Instant closedAt, Instant modifiedAt, Instant deletedAt,
@@ -97,7 +79,7 @@ final class ExampleFakeCrm implements FakeCrm {
     private final Map<Long, StoredDeal> deals = new TreeMap<>();
     private final Map<Long, StoredDeal> deletedDeals = new TreeMap<>();
     private final List<StoredTask> tasks = new ArrayList<>();
-    private final Deque<Fault> faults = new ArrayDeque<>();
+    private final FakeCrmFaults faults = new FakeCrmFaults();
     private Long changeDuringNextRead;
     private long nextId;
 
@@ -182,33 +164,29 @@ final class ExampleFakeCrm implements FakeCrm {
 
     @Override
     public synchronized Duration rateLimitNextCall(boolean withResetHeader) {
-        faults.add(new Fault.RateLimit(withResetHeader));
+        faults.rateLimit(withResetHeader);
         return withResetHeader ? Duration.ofSeconds(1) : null;
     }
 
     @Override
     public synchronized void failNextCalls(int times, int status) {
-        for (int i = 0; i < times; i++) {
-            faults.add(new Fault.Status(status));
-        }
+        faults.fail(times, status);
     }
 
     @Override
     public synchronized void delayNextCalls(int times, Duration delay) {
-        for (int i = 0; i < times; i++) {
-            faults.add(new Fault.Delay(delay));
-        }
+        faults.delay(times, delay);
     }
 
     @Override
     public synchronized String malformNextCall() {
-        faults.add(new Fault.Malformed());
+        faults.malformed();
         return "items[0].title";
     }
 
     @Override
     public synchronized String wrongTypeNextCall() {
-        faults.add(new Fault.WrongType());
+        faults.wrongType();
         return "items[0].value";
     }
 
