@@ -36,8 +36,11 @@ public class WebhookInbox {
     private final DatabaseClient db;
     private final JsonMapper json;
     private final WebhooksConfig config;
+    private final org.springframework.transaction.reactive.TransactionalOperator transaction;
 
-    public WebhookInbox(DatabaseClient db, JsonMapper json, AdapterConfig config) {
+    public WebhookInbox(DatabaseClient db, JsonMapper json, AdapterConfig config,
+                        org.springframework.transaction.reactive.TransactionalOperator transaction) {
+        this.transaction = transaction;
         this.db = db;
         this.json = json;
         this.config = config.webhooks();
@@ -124,8 +127,24 @@ public class WebhookInbox {
      * ones whose retry time has come, and PROCESSING ones whose lease expired (their worker died).
      * A record another worker is processing now is left alone, so one record is never re-read twice
      * at once. Each claim counts as an attempt.
+     *
+     * <p>Claims are taken one at a time across workers and replicas (a transaction-scoped advisory
+     * lock, then the claim in a statement of its own, which sees the claims committed before it):
+     * two concurrent claims could otherwise each take part of one record's entries and re-read it
+     * twice.
      */
     public Mono<List<InboxEntry>> claim(UUID token, Instant now, Instant settledBefore, Instant leaseUntil, int limit) {
+        Mono<List<InboxEntry>> claim = db.sql("select pg_advisory_xact_lock(:key)").bind("key", CLAIM_LOCK)
+                .fetch().rowsUpdated()
+                .then(claimUnderLock(token, now, settledBefore, leaseUntil, limit));
+        return transaction.transactional(claim);
+    }
+
+    /** The advisory lock key of inbox claims ("PPWHINBX"). */
+    private static final long CLAIM_LOCK = 0x5050574849_4E4258L;
+
+    private Mono<List<InboxEntry>> claimUnderLock(UUID token, Instant now, Instant settledBefore, Instant leaseUntil,
+                                                  int limit) {
         return db.sql("""
                         with due as (
                             select i.connection, i.kind, i.record_id from webhook_inbox i
