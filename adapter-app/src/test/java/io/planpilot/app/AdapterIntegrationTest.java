@@ -43,7 +43,11 @@ import static org.assertj.core.api.Assertions.assertThat;
         "adapter.connections.hooked.sync-interval=0",
         "adapter.webhooks.max-attempts=5",
         "adapter.webhooks.backoff.initial=PT0.05S",
-        "adapter.webhooks.backoff.max=PT0.2S"})
+        "adapter.webhooks.backoff.max=PT0.2S",
+        // actions: quick polls and retries
+        "adapter.actions.poll-interval=PT0.05S",
+        "adapter.actions.backoff.initial=PT0.05S",
+        "adapter.actions.backoff.max=PT0.2S"})
 @AutoConfigureWebTestClient(timeout = "PT60S")
 public abstract class AdapterIntegrationTest {
 

@@ -28,6 +28,8 @@ public record AdapterConfig(
         Path rulesFile,
         DatabaseConfig database,
         WebhooksConfig webhooks,
+        ActionsConfig actions,
+        RulesConfig rules,
         Map<String, ConnectionConfig> connections) {
 
     public AdapterConfig {

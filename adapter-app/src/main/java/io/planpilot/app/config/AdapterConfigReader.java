@@ -8,6 +8,7 @@ import io.planpilot.core.domain.Money;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.core.env.ConfigurableEnvironment;
 
+import io.planpilot.core.rules.RuleSettings;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.file.Path;
@@ -68,7 +69,10 @@ public final class AdapterConfigReader {
         Path rulesFile = Path.of(text("adapter.rules-file", "config/rules.yml"));
         DatabaseConfig database = database();
         WebhooksConfig webhooks = webhooks();
+        ActionsConfig actions = actions();
         Map<String, ConnectionConfig> connections = connections(zone, baseCurrency);
+        RulesConfig rules = RulesFile.read(rulesFile,
+                new RuleSettings.RuleContext(connections.keySet(), locale, publicBaseUrl, stale, zone), problems);
 
         for (String unknown : names.unused()) {
             problems.add(new ConfigProblem(unknown, "unknown key"));
@@ -77,7 +81,7 @@ public final class AdapterConfigReader {
             throw new InvalidConfigurationException(problems);
         }
         return new AdapterConfig(dataDir, baseCurrency, rates, zone, lookback, stale, holidays, publicBaseUrl,
-                locale, adminToken, frameAncestors, planFile, rulesFile, database, webhooks, connections);
+                locale, adminToken, frameAncestors, planFile, rulesFile, database, webhooks, actions, rules, connections);
     }
 
     private String text(String key, String fallback) {
@@ -223,6 +227,25 @@ public final class AdapterConfigReader {
         }
         return new WebhooksConfig(maxBodySize, workers == null ? defaults.workers() : workers, poll, batchSize, window,
                 lease, maxAttempts, initialBackoff, maxBackoff, retention);
+    }
+
+    private ActionsConfig actions() {
+        ActionsConfig defaults = ActionsConfig.defaults();
+        names.value("adapter.actions"); // `actions: {}`
+        Integer dispatchers = wholeNumberOrZero("adapter.actions.dispatchers", names.value("adapter.actions.dispatchers"));
+        Duration poll = positiveDuration("adapter.actions.poll-interval", defaults.pollInterval());
+        int batchSize = positiveInt("adapter.actions.batch-size", defaults.batchSize());
+        Duration lease = positiveDuration("adapter.actions.lease", defaults.lease());
+        Duration initialBackoff = positiveDuration("adapter.actions.backoff.initial", defaults.initialBackoff());
+        Duration maxBackoff = positiveDuration("adapter.actions.backoff.max", defaults.maxBackoff());
+        names.value("adapter.actions.backoff");
+        if (maxBackoff.compareTo(initialBackoff) < 0) {
+            problems.add(new ConfigProblem("adapter.actions.backoff.max",
+                    "must be at least adapter.actions.backoff.initial (" + initialBackoff + ", got " + maxBackoff + ")"));
+            maxBackoff = initialBackoff;
+        }
+        return new ActionsConfig(dispatchers == null ? defaults.dispatchers() : dispatchers, poll, batchSize, lease,
+                initialBackoff, maxBackoff);
     }
 
     /** A size such as {@code 1MB}, {@code 512KB} or a number of bytes (Spring's {@code DataSize}, 1KB = 1024 bytes). */

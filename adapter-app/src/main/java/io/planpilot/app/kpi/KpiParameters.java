@@ -16,12 +16,12 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** The query parameters common to KPI calls, checked: a bad one is a 400 naming it. */
-final class KpiParameters {
+public final class KpiParameters {
 
     private KpiParameters() {
     }
 
-    static KpiQuery query(String asOf, String period, String connection, Clock clock, ZoneId zone, Set<String> connections) {
+    public static KpiQuery query(String asOf, String period, String connection, Clock clock, ZoneId zone, Set<String> connections) {
         Instant at = asOf == null || asOf.isBlank() ? clock.instant() : instant(asOf);
         Period p;
         if (period == null || period.isBlank()) {

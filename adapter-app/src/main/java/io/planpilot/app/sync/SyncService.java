@@ -7,6 +7,7 @@ import io.planpilot.core.connector.SyncPage;
 import io.planpilot.core.connector.SyncWarning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -27,8 +28,10 @@ public class SyncService {
     private final CrmRecordStore records;
     private final SyncRunStore runs;
     private final PageIntake intake;
+    private final ApplicationEventPublisher events;
 
-    public SyncService(CrmRecordStore records, SyncRunStore runs, PageIntake intake) {
+    public SyncService(CrmRecordStore records, SyncRunStore runs, PageIntake intake, ApplicationEventPublisher events) {
+        this.events = events;
         this.records = records;
         this.runs = runs;
         this.intake = intake;
@@ -61,6 +64,7 @@ public class SyncService {
                     null, progress.warnings, progress.warningCount).block();
             log.info("Sync run {} of '{}' ({}) succeeded: {} deals, {} activities read, {} warnings",
                     run.runId(), connection.id(), run.mode(), progress.deals, progress.activities, progress.warningCount);
+            events.publishEvent(new CrmDataChanged(connection.id(), "sync"));
             return finished;
         } catch (RuntimeException e) {
             String error = describe(e);

@@ -1,6 +1,8 @@
 package io.planpilot.app.webhook;
 
+import io.planpilot.app.action.ActionOutbox;
 import io.planpilot.app.sync.Connections;
+import io.planpilot.app.sync.CrmDataChanged;
 import io.planpilot.app.sync.PageIntake;
 import io.planpilot.app.sync.SyncService;
 import io.planpilot.core.connector.ConnectorException;
@@ -11,6 +13,7 @@ import io.planpilot.core.connector.SyncWarning;
 import io.planpilot.core.connector.WebhookEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
@@ -41,10 +44,14 @@ public class InboxProcessor {
     private final SyncService sync;
     private final WebhookInbox inbox;
     private final WebhookMetrics metrics;
+    private final ActionOutbox outbox;
+    private final ApplicationEventPublisher events;
     private final Clock clock;
 
     public InboxProcessor(Connections connections, PageIntake intake, SyncService sync, WebhookInbox inbox,
-                          WebhookMetrics metrics, Clock clock) {
+                          WebhookMetrics metrics, ActionOutbox outbox, ApplicationEventPublisher events, Clock clock) {
+        this.outbox = outbox;
+        this.events = events;
         this.connections = connections;
         this.intake = intake;
         this.sync = sync;
@@ -94,6 +101,23 @@ public class InboxProcessor {
         }
     }
 
+    /**
+     * Tells the rules that the connection's data changed, unless every record is one the adapter
+     * itself created in the CRM (its own task or comment echoed back): those are stored like any
+     * record, but running the rules for them would only find what they were made from.
+     */
+    private void announce(String connection, List<RecordRef> records) {
+        List<String> activities = records.stream().filter(r -> r.kind() == io.planpilot.core.connector.RecordKind.ACTIVITY)
+                .map(RecordRef::id).distinct().toList();
+        java.util.Set<String> own = activities.size() < records.size() ? java.util.Set.of()
+                : outbox.ownWrites(connection, activities).blockOptional().orElse(java.util.Set.of());
+        if (own.size() < records.size()) {
+            events.publishEvent(new CrmDataChanged(connection, "webhook"));
+        } else {
+            log.debug("Webhook events of '{}' were the adapter's own writes {}: no rules run", connection, own);
+        }
+    }
+
     private void run(UUID token, Connections.Connection connection, List<RecordRef> records,
                      Map<RecordRef, List<InboxEntry>> byRecord, java.util.function.Supplier<SyncPage> read) {
         List<InboxEntry> entries = records.stream().flatMap(r -> byRecord.get(r).stream()).toList();
@@ -116,6 +140,9 @@ public class InboxProcessor {
                     + "(its lease of adapter.webhooks.lease ran out)", entries.size() - finished, entries.size(), connection.id());
         }
         metrics.processed(connection.id(), finished);
+        if (finished > 0) {
+            announce(connection.id(), records);
+        }
     }
 
     private void fail(UUID token, String connection, List<InboxEntry> entries, String error) {

@@ -4,7 +4,7 @@ package io.planpilot.app.webhook;
  * Text as PostgreSQL can keep it: {@code text} and {@code jsonb} take no NUL character, and JSON
  * takes no lone UTF-16 surrogate.
  */
-final class Texts {
+public final class Texts {
 
     /** Errors and URLs are kept up to this many characters. */
     static final int MAX_LENGTH = 2000;
@@ -13,7 +13,7 @@ final class Texts {
     }
 
     /** The text with NUL characters and lone surrogates replaced, cut to {@link #MAX_LENGTH}; null stays null. */
-    static String storable(String text) {
+    public static String storable(String text) {
         if (text == null) {
             return null;
         }

@@ -2,6 +2,8 @@ package io.planpilot.app.webhook;
 
 import io.planpilot.core.connector.Capabilities;
 import io.planpilot.core.connector.Connector;
+import io.planpilot.core.connector.ConnectorException;
+import io.planpilot.core.connector.CrmWrite;
 import io.planpilot.core.connector.PageConsumer;
 import io.planpilot.core.connector.RecordKind;
 import io.planpilot.core.connector.RecordRef;
@@ -18,6 +20,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -47,7 +53,7 @@ final class HookedConnector implements Connector {
 
     @Override
     public Capabilities capabilities() {
-        return new Capabilities(false, false, false, true, true, false, false, false);
+        return new Capabilities(false, false, false, true, true, true, false, true);
     }
 
     @Override
@@ -66,6 +72,67 @@ final class HookedConnector implements Connector {
                 .deals(found.deals())
                 .deletions(found.gone())
                 .build();
+    }
+
+    /**
+     * Writes go to the pretend CRM's HTTP API ({@link HookedCrm#writeUrl}, a WireMock server in the
+     * tests): {@code GET /tasks?key=} or {@code /comments?key=} looks for the idempotency key first
+     * (200 with {@code {"id":..}} when found, 404 when not), then {@code POST /tasks} or
+     * {@code /comments} with the JSON of the write answers {@code {"id":..}}. 5xx and 429 are transient,
+     * other statuses refusals.
+     */
+    @Override
+    public String write(CrmWrite write) {
+        String url = HookedCrm.of(connection).writeUrl;
+        if (url == null) {
+            throw new ConnectorException("hooked: no CRM API to write to");
+        }
+        String kind = write instanceof CrmWrite.Comment ? "comments" : "tasks";
+        String key = java.net.URLEncoder.encode(write.idempotencyKey(), StandardCharsets.UTF_8);
+        HttpResponse<String> found = call(HttpRequest.newBuilder(URI.create(url + "/" + kind + "?key=" + key)).GET());
+        if (found.statusCode() == 200) {
+            return JSON.readTree(found.body()).get("id").asString();
+        }
+        if (found.statusCode() != 404) {
+            throw failure("GET /" + kind, found);
+        }
+        HttpResponse<String> made = call(HttpRequest.newBuilder(URI.create(url + "/" + kind))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(write))));
+        if (made.statusCode() / 100 != 2) {
+            throw failure("POST /" + kind, made);
+        }
+        return JSON.readTree(made.body()).get("id").asString();
+    }
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build();
+
+    private static HttpResponse<String> call(HttpRequest.Builder request) {
+        try {
+            return HTTP.send(request.timeout(java.time.Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new TransientFailure("hooked: the CRM API did not answer: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TransientFailure("hooked: interrupted");
+        }
+    }
+
+    private static ConnectorException failure(String call, HttpResponse<String> response) {
+        String message = "hooked: " + call + " answered " + response.statusCode() + ": " + response.body();
+        int status = response.statusCode();
+        return status >= 500 || status == 429 ? new TransientFailure(message) : new ConnectorException(message);
+    }
+
+    private static final class TransientFailure extends ConnectorException {
+        TransientFailure(String message) {
+            super(message);
+        }
+
+        @Override
+        public boolean isTransient() {
+            return true;
+        }
     }
 
     @Override

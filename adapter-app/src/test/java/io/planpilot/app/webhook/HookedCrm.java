@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The pretend CRM behind a {@code hooked} connection, one per connection id, that tests control:
  * the deals it holds, how often each deal was re-read, and re-reads that fail.
  */
-final class HookedCrm {
+public final class HookedCrm {
 
     private static final Map<String, HookedCrm> CRMS = new ConcurrentHashMap<>();
 
@@ -26,6 +26,8 @@ final class HookedCrm {
     private final Map<String, AtomicInteger> rereads = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
     private final AtomicInteger calls = new AtomicInteger();
+    /** The base URL of the CRM's API that writes go to (a WireMock server); null: writes fail. */
+    public volatile String writeUrl;
     /** The URL of the last callback the connector saw. */
     volatile String lastUrl;
 
@@ -33,7 +35,7 @@ final class HookedCrm {
         this.connection = connection;
     }
 
-    static HookedCrm of(String connection) {
+    public static HookedCrm of(String connection) {
         return CRMS.computeIfAbsent(connection, HookedCrm::new);
     }
 
@@ -44,6 +46,11 @@ final class HookedCrm {
                 null, false, Instant.now());
         deals.put(id, deal);
         return deal;
+    }
+
+    /** Puts a deal into the CRM as it is given. */
+    public void hold(Deal deal) {
+        deals.put(deal.id(), deal);
     }
 
     void remove(String id) {

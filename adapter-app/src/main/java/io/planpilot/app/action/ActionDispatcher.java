@@ -1,0 +1,180 @@
+package io.planpilot.app.action;
+
+import io.planpilot.app.config.ActionsConfig;
+import io.planpilot.app.config.AdapterConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The outbox's dispatchers: {@code adapter.actions.dispatchers} threads of their own, each claiming
+ * due actions, sending them one by one and claiming again; an idle dispatcher looks again every
+ * {@code poll-interval}, or at once when a rules run stored actions. Replicas sharing the database
+ * share the work through the claim's {@code SKIP LOCKED}. A CRM that is down costs each of its
+ * actions one attempt per backoff period; the connector's circuit breaker makes those attempts cheap.
+ *
+ * <p>Stopping lets each dispatcher finish the action in hand; one cut off by a kill stays claimed
+ * until its lease runs out, then it is sent again, and the CRM write finds its idempotency key.
+ */
+@Component
+public class ActionDispatcher implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ActionDispatcher.class);
+    private static final long STOP_WAIT_MILLIS = 30_000;
+
+    private final ActionOutbox outbox;
+    private final ActionSender sender;
+    private final ActionMetrics metrics;
+    private final ActionsConfig config;
+    private final Clock clock;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition woken = lock.newCondition();
+    private long wakeups;
+    private volatile boolean running;
+    private final List<Thread> threads = new ArrayList<>();
+
+    public ActionDispatcher(ActionOutbox outbox, ActionSender sender, ActionMetrics metrics, AdapterConfig config,
+                            Clock clock) {
+        this.outbox = outbox;
+        this.sender = sender;
+        this.metrics = metrics;
+        this.config = config.actions();
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        running = true;
+        for (int i = 1; i <= config.dispatchers(); i++) {
+            Thread dispatcher = new Thread(this::work, "action-dispatcher-" + i);
+            dispatcher.setDaemon(true);
+            threads.add(dispatcher);
+            dispatcher.start();
+        }
+        log.info("Action outbox: {} dispatchers", config.dispatchers());
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        wake();
+        long deadline = System.currentTimeMillis() + STOP_WAIT_MILLIS;
+        for (Thread dispatcher : threads) {
+            try {
+                dispatcher.join(Math.max(1, deadline - System.currentTimeMillis()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        threads.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Tells idle dispatchers that actions are due (called after a rules run stored some). */
+    public void wake() {
+        lock.lock();
+        try {
+            wakeups++;
+            woken.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void work() {
+        while (running && !Thread.currentThread().isInterrupted()) {
+            long seen = wakeupsSoFar();
+            try {
+                if (dispatchOnce() == 0) {
+                    await(seen, false);
+                }
+            } catch (RuntimeException e) {
+                log.warn("An action dispatcher could not claim or finish actions (trying again in {}): {}",
+                        config.pollInterval(), e.toString());
+                await(seen, true);
+            }
+        }
+    }
+
+    /** Claims one batch and sends it; emits how many actions it claimed. */
+    int dispatchOnce() {
+        UUID token = UUID.randomUUID();
+        Instant now = clock.instant();
+        metrics.backlog(outbox.backlog().block(), now);
+        List<Action> claimed = outbox.claim(token, now, now.plus(config.lease()), config.batchSize()).collectList().block();
+        if (claimed == null || claimed.isEmpty()) {
+            return 0;
+        }
+        for (Action action : claimed) {
+            if (!running) {
+                break; // the rest stays claimed until the lease runs out, then is taken again
+            }
+            finish(token, action, sender.send(action));
+        }
+        return claimed.size();
+    }
+
+    private void finish(UUID token, Action action, ActionSender.Outcome outcome) {
+        Instant now = clock.instant();
+        if (outcome instanceof ActionSender.Outcome.Sent sent) {
+            outbox.sent(token, action.id(), sent.crmId(), now).block();
+            metrics.sent(action.connection(), action.kind().name());
+            log.info("Action {} ({} {}) sent to '{}' as {}", action.id(), action.rule(), action.kind(),
+                    action.connection(), sent.crmId());
+        } else if (outcome instanceof ActionSender.Outcome.TryAgain later) {
+            Instant next = outbox.retryLater(token, action.id(), now, later.error()).block();
+            metrics.deferred(action.connection());
+            log.info("Action {} for '{}' waits (attempt {}, next at {}): {}", action.id(), action.connection(),
+                    action.attempts(), next, later.error());
+        } else if (outcome instanceof ActionSender.Outcome.Refused refused) {
+            outbox.failed(token, action.id(), refused.error()).block();
+            metrics.failed(action.connection());
+            log.warn("Action {} ({} {}) for '{}' FAILED: {}", action.id(), action.rule(), action.kind(),
+                    action.connection(), refused.error());
+        }
+    }
+
+    private long wakeupsSoFar() {
+        lock.lock();
+        try {
+            return wakeups;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void await(long seen, boolean wholeInterval) {
+        lock.lock();
+        try {
+            long nanos = config.pollInterval().toNanos();
+            while (running && nanos > 0 && (wholeInterval || wakeups == seen)) {
+                nanos = woken.awaitNanos(nanos);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
+        }
+    }
+}
