@@ -63,7 +63,8 @@ final class HookedConnector implements Connector {
 
     @Override
     public SyncPage reread(List<RecordRef> records) {
-        HookedCrm.Found found = HookedCrm.of(connection).reread(records);
+        HookedCrm crm = HookedCrm.of(connection);
+        HookedCrm.Found found = crm.readUrl == null ? crm.reread(records) : rereadOverHttp(crm.readUrl, records);
         return SyncPage.builder()
                 .pipelines(List.of(new Pipeline(connection, PIPELINE, "Sales")))
                 .stages(List.of(new Stage(connection, PIPELINE, OPEN_STAGE, "Talks", BigDecimal.ONE, DealStatus.OPEN, null),
@@ -103,6 +104,29 @@ final class HookedConnector implements Connector {
             throw failure("POST /" + kind, made);
         }
         return JSON.readTree(made.body()).get("id").asString();
+    }
+
+    /**
+     * Re-reads through the pretend CRM's HTTP API: {@code GET /deals/{id}} answers
+     * {@code {"amount": 123.45}} for an open deal created a day ago, 404 for a deal that is gone.
+     */
+    private HookedCrm.Found rereadOverHttp(String url, List<RecordRef> records) {
+        List<io.planpilot.core.domain.Deal> deals = new ArrayList<>();
+        List<RecordRef> gone = new ArrayList<>();
+        for (RecordRef ref : records) {
+            HttpResponse<String> answer = call(HttpRequest.newBuilder(URI.create(url + "/deals/" + ref.id())).GET());
+            if (answer.statusCode() == 404) {
+                gone.add(ref);
+            } else if (answer.statusCode() == 200) {
+                BigDecimal amount = JSON.readTree(answer.body()).get("amount").decimalValue();
+                deals.add(new io.planpilot.core.domain.Deal(connection, ref.id(), "Deal " + ref.id(), PIPELINE, OPEN_STAGE,
+                        DealStatus.OPEN, amount, "USD", null, java.time.Instant.parse("2026-01-01T00:00:00Z"), null, null,
+                        java.util.Map.of(), List.of(), null, false, java.time.Instant.now()));
+            } else {
+                throw failure("GET /deals/" + ref.id(), answer);
+            }
+        }
+        return new HookedCrm.Found(deals, gone);
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(java.time.Duration.ofSeconds(2)).build();

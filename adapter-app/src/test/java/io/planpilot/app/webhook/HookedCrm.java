@@ -26,6 +26,8 @@ public final class HookedCrm {
     private final Map<String, AtomicInteger> rereads = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
     private final AtomicInteger calls = new AtomicInteger();
+    /** The base URL of the CRM's API that re-reads go to (a WireMock server); null: the deals held here. */
+    public volatile String readUrl;
     /** The base URL of the CRM's API that writes go to (a WireMock server); null: writes fail. */
     public volatile String writeUrl;
     /** The URL of the last callback the connector saw. */

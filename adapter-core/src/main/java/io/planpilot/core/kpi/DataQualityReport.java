@@ -91,7 +91,7 @@ final class DataQualityReport {
         List<String> names = new ArrayList<>(List.of(NO_AMOUNT, NO_OWNER, UNKNOWN_CURRENCY, PAST_EXPECTED_CLOSE, NO_ACTIVITY));
         Set<String> mapped = new TreeSet<>();
         scope.snapshot.mappedDimensions.forEach((connection, dimensions) -> {
-            if (scope.connection < 0 || connection.equals(scope.catalog.connections.get(scope.connection))) {
+            if (scope.connection < 0 || connection.equals(scope.connectionId)) {
                 mapped.addAll(dimensions);
             }
         });

@@ -60,7 +60,7 @@ public final class KpiEngine {
     static Map<String, Row> rows(Scope scope, Dimension dimension) {
         RowTallies tallies = new RowTallies(scope, dimension);
         RowKeys keys = scope.keys;
-        Map<String, BigDecimal> plans = scope.snapshot.plan.plans(scope.query.period(), dimension, scope.connection, keys);
+        Map<String, BigDecimal> plans = scope.snapshot.plan.plans(scope.query.period(), dimension, scope.connection, scope.connectionId, keys);
         Map<String, Integer> values = valuesByKey(scope, dimension);
         Map<String, Row> rows = new TreeMap<>();
         tallies.all().forEach((value, tally) -> {

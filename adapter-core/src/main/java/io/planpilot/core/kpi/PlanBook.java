@@ -32,10 +32,10 @@ final class PlanBook {
      *
      * @param connection the connection asked for (its own rows apply), or -1 for all together
      *                   (rows without a connection apply)
+     * @param connectionId the id of the connection asked for, or null for all together
      */
-    Map<String, BigDecimal> plans(Period period, Dimension dimension, int connection, RowKeys keys) {
+    Map<String, BigDecimal> plans(Period period, Dimension dimension, int connection, String connectionId, RowKeys keys) {
         Map<String, BigDecimal> plans = new TreeMap<>();
-        String connectionId = connection < 0 ? null : catalog.connections.get(connection);
         for (PlanTarget target : targets) {
             if (target.dimension() != dimension || !java.util.Objects.equals(target.connection(), connectionId)) {
                 continue;

@@ -14,7 +14,10 @@ final class Scope {
     final DealColumns deals;
     final ActivityColumns activities;
     final Catalog catalog;
+    /** The connection's number in the catalog; -1 for all connections; {@link #NO_RECORDS} when none is known. */
     final int connection;
+    /** The connection asked for, or null for all. */
+    final String connectionId;
     final long t;
     final LocalDate today;
     final long periodStart;
@@ -27,20 +30,22 @@ final class Scope {
     /** Each stage's open rank, read per deal: an array, not the catalog's list. */
     final int[] openRanks;
 
+    /** Matches no row, rep or pipeline: a connection the snapshot has no records of. */
+    static final int NO_RECORDS = Integer.MAX_VALUE;
+
     Scope(KpiSnapshot snapshot, KpiQuery query) {
         this.snapshot = snapshot;
         this.query = query;
         this.deals = snapshot.deals;
         this.activities = snapshot.activities;
         this.catalog = snapshot.catalog;
+        this.connectionId = query.connection();
         if (query.connection() == null) {
             this.connection = -1;
         } else {
+            // a connection the snapshot has no record of yet (configured, never synced) has no rows
             Integer found = catalog.findConnection(query.connection());
-            if (found == null) {
-                throw new UnknownKeyException("connection", query.connection());
-            }
-            this.connection = found;
+            this.connection = found == null ? NO_RECORDS : found;
         }
         var zone = snapshot.settings.zone();
         this.t = Micros.of(query.asOf());

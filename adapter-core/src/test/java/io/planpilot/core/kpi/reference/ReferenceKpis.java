@@ -174,9 +174,7 @@ public final class ReferenceKpis implements Kpis {
 
         At(KpiQuery q) {
             this.q = q;
-            if (q.connection() != null && !connections.contains(q.connection())) {
-                throw new UnknownKeyException("connection", q.connection());
-            }
+            // a connection without records (configured, never synced) is a scope without deals
             this.t = q.asOf();
             this.p = new Window(q.period().startInstant(settings.zone()), q.period().endInstant(settings.zone()), false);
             this.lStartDate = q.period().start().minusDays(settings.lookbackDays());
