@@ -160,7 +160,7 @@ final class YamlSection {
         for (String item : items) {
             Dimension.fromKey(item).filter(allowed::contains).ifPresentOrElse(chosen::add,
                     () -> problem(name, "unknown dimension '" + item + "' (" + String.join(", ",
-                            allowed.stream().map(Dimension::key).toList()) + ")"));
+                            allowed.stream().sorted().map(Dimension::key).toList()) + ")"));
         }
         return List.copyOf(chosen);
     }
