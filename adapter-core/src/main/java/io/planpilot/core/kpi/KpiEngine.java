@@ -52,6 +52,16 @@ public final class KpiEngine {
         return new DataQualityReport(new Scope(snapshot, query)).report();
     }
 
+    /** Deal by deal, what rules act on: open deals, won deals, stage visit times (not a KPI.md result). */
+    public DealFacts dealFacts(KpiQuery query) {
+        return new DealFactsReport(new Scope(snapshot, query)).report();
+    }
+
+    /** The snapshot the figures come from (its settings: currency, zone, working days). */
+    public KpiSnapshot snapshot() {
+        return snapshot;
+    }
+
     /** A row being shown: its name, its tally and its plan (null when none). */
     record Row(String name, RowTally tally, BigDecimal plan, int value) {
     }

@@ -47,6 +47,11 @@ public final class KpiSnapshot {
         return settings;
     }
 
+    /** The connections with data in this snapshot, in the order they were first seen. */
+    public List<String> connections() {
+        return List.copyOf(catalog.connections);
+    }
+
     /** The dimensions a connection's deals carry a field for, as its connector last said. */
     public Set<String> mappedDimensions(String connection) {
         return mappedDimensions.getOrDefault(connection, Set.of());

@@ -48,10 +48,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * amount, USD, no owner, created 2026-09-01 12:00 local, no expected close, no history. Activities
  * default to no owner, no deal, created 2026-09-01 12:00 local (or at their completion when earlier).
  */
-final class CrmFixture {
-    static final String CONNECTION = "crm";
-    static final ZoneId MOSCOW = ZoneId.of("Europe/Moscow");
-    static final String DEFAULT_CREATED = "2026-09-01";
+public final class CrmFixture {
+    public static final String CONNECTION = "crm";
+    public static final ZoneId MOSCOW = ZoneId.of("Europe/Moscow");
+    public static final String DEFAULT_CREATED = "2026-09-01";
 
     private final ZoneId zone = MOSCOW;
     private String baseCurrency = "USD";
@@ -74,40 +74,40 @@ final class CrmFixture {
     }
 
     /** Connection {@code crm} with the standard pipeline {@code main}. */
-    static CrmFixture crm() {
+    public static CrmFixture crm() {
         return new CrmFixture().standardPipeline(CONNECTION);
     }
 
     // ---- settings -------------------------------------------------------------------------------
 
-    CrmFixture baseCurrency(String code) {
+    public CrmFixture baseCurrency(String code) {
         this.baseCurrency = code;
         return this;
     }
 
     /** adapter.currency-rates: units of base currency for one unit of {@code code}. */
-    CrmFixture rate(String code, String rate) {
+    public CrmFixture rate(String code, String rate) {
         rates.put(code, new BigDecimal(rate));
         return this;
     }
 
-    CrmFixture lookbackDays(int days) {
+    public CrmFixture lookbackDays(int days) {
         this.lookbackDays = days;
         return this;
     }
 
-    CrmFixture staleDays(int days) {
+    public CrmFixture staleDays(int days) {
         this.staleDays = days;
         return this;
     }
 
-    CrmFixture holiday(String date) {
+    public CrmFixture holiday(String date) {
         holidays.add(LocalDate.parse(date));
         return this;
     }
 
     /** The CRM's own rate of a connection (its base currency is {@code crmBase}). */
-    CrmFixture crmRate(String connection, String crmBase, String code, String rate) {
+    public CrmFixture crmRate(String connection, String crmBase, String code, String rate) {
         CrmCurrencies old = crmCurrencies.get(connection);
         Map<String, BigDecimal> all = new TreeMap<>(old == null ? Map.of() : old.rates());
         all.put(code, new BigDecimal(rate));
@@ -116,19 +116,19 @@ final class CrmFixture {
     }
 
     /** The connection maps these dimensions (for MISSING_DIMENSION). */
-    CrmFixture maps(String connection, String... dimensions) {
+    public CrmFixture maps(String connection, String... dimensions) {
         mappedDimensions.computeIfAbsent(connection, c -> new HashSet<>()).addAll(List.of(dimensions));
         return this;
     }
 
-    KpiSettings settings() {
+    public KpiSettings settings() {
         return new KpiSettings(baseCurrency, rates, zone, lookbackDays, staleDays, holidays);
     }
 
     // ---- pipelines and reps ---------------------------------------------------------------------
 
     /** Pipeline {@code main} ("Main") in {@code connection}: new 10/0.1, offer 20/0.4, contract 30/0.7, won, lost. */
-    CrmFixture standardPipeline(String connection) {
+    public CrmFixture standardPipeline(String connection) {
         pipeline(connection, "main", "Main")
                 .open("new", "New", 10, "0.1")
                 .open("offer", "Offer", 20, "0.4")
@@ -138,16 +138,16 @@ final class CrmFixture {
         return this;
     }
 
-    PipelineBuilder pipeline(String connection, String id, String name) {
+    public PipelineBuilder pipeline(String connection, String id, String name) {
         pipelines.add(new Pipeline(connection, id, name));
         return new PipelineBuilder(connection, id);
     }
 
-    PipelineBuilder pipeline(String id, String name) {
+    public PipelineBuilder pipeline(String id, String name) {
         return pipeline(CONNECTION, id, name);
     }
 
-    final class PipelineBuilder {
+    public final class PipelineBuilder {
         private final String connection;
         private final String pipeline;
         private int closedSort = 1000;
@@ -158,34 +158,34 @@ final class CrmFixture {
         }
 
         /** An open stage; {@code probability} may be null (the CRM configures none). */
-        PipelineBuilder open(String id, String name, int sort, String probability) {
+        public PipelineBuilder open(String id, String name, int sort, String probability) {
             stages.add(new Stage(connection, pipeline, id, name, BigDecimal.valueOf(sort), DealStatus.OPEN,
                     probability == null ? null : new BigDecimal(probability)));
             return this;
         }
 
-        PipelineBuilder won(String id) {
+        public PipelineBuilder won(String id) {
             stages.add(new Stage(connection, pipeline, id, "Won", BigDecimal.valueOf(closedSort++), DealStatus.WON,
                     BigDecimal.ONE));
             return this;
         }
 
-        PipelineBuilder lost(String id) {
+        public PipelineBuilder lost(String id) {
             stages.add(new Stage(connection, pipeline, id, "Lost", BigDecimal.valueOf(closedSort++), DealStatus.LOST,
                     BigDecimal.ZERO));
             return this;
         }
     }
 
-    CrmFixture rep(String id, String name) {
+    public CrmFixture rep(String id, String name) {
         return rep(CONNECTION, id, name, true);
     }
 
-    CrmFixture inactiveRep(String id, String name) {
+    public CrmFixture inactiveRep(String id, String name) {
         return rep(CONNECTION, id, name, false);
     }
 
-    CrmFixture rep(String connection, String id, String name, boolean active) {
+    public CrmFixture rep(String connection, String id, String name, boolean active) {
         reps.add(new Rep(connection, id, name, id + "@example.com", active, null));
         return this;
     }
@@ -193,28 +193,28 @@ final class CrmFixture {
     // ---- plan -----------------------------------------------------------------------------------
 
     /** A department target (key "") for a month such as {@code 2026-11}. */
-    CrmFixture plan(String month, String amount) {
+    public CrmFixture plan(String month, String amount) {
         return plan(month, Dimension.DEPARTMENT, "", amount, null);
     }
 
-    CrmFixture plan(String month, Dimension dimension, String key, String amount) {
+    public CrmFixture plan(String month, Dimension dimension, String key, String amount) {
         return plan(month, dimension, key, amount, null);
     }
 
-    CrmFixture plan(String month, Dimension dimension, String key, String amount, String connection) {
+    public CrmFixture plan(String month, Dimension dimension, String key, String amount, String connection) {
         plan.add(new PlanTarget(YearMonth.parse(month), dimension, key, new BigDecimal(amount), connection));
         return this;
     }
 
     // ---- deals ----------------------------------------------------------------------------------
 
-    DealBuilder deal(String id) {
+    public DealBuilder deal(String id) {
         DealBuilder deal = new DealBuilder(id);
         deals.add(deal);
         return deal;
     }
 
-    final class DealBuilder {
+    public final class DealBuilder {
         private final String id;
         private String connection = CONNECTION;
         private String pipeline = "main";
@@ -236,101 +236,101 @@ final class CrmFixture {
             this.id = id;
         }
 
-        DealBuilder connection(String connection) {
+        public DealBuilder connection(String connection) {
             this.connection = connection;
             return this;
         }
 
-        DealBuilder pipeline(String pipeline) {
+        public DealBuilder pipeline(String pipeline) {
             this.pipeline = pipeline;
             return this;
         }
 
         /** The stage it is in now (an open stage for an open deal). */
-        DealBuilder stage(String stage) {
+        public DealBuilder stage(String stage) {
             this.stage = stage;
             return this;
         }
 
-        DealBuilder amount(String amount) {
+        public DealBuilder amount(String amount) {
             this.amount = new BigDecimal(amount);
             return this;
         }
 
-        DealBuilder amount(long amount) {
+        public DealBuilder amount(long amount) {
             this.amount = BigDecimal.valueOf(amount);
             return this;
         }
 
-        DealBuilder currency(String currency) {
+        public DealBuilder currency(String currency) {
             this.currency = currency;
             return this;
         }
 
-        DealBuilder owner(String owner) {
+        public DealBuilder owner(String owner) {
             this.owner = owner;
             return this;
         }
 
-        DealBuilder created(String when) {
+        public DealBuilder created(String when) {
             this.createdAt = at(when);
             return this;
         }
 
         /** Now in the pipeline's won stage, closed at {@code when}. */
-        DealBuilder won(String when) {
+        public DealBuilder won(String when) {
             this.status = DealStatus.WON;
             this.closedAt = at(when);
             return this;
         }
 
         /** Now in the pipeline's lost stage, closed at {@code when}. */
-        DealBuilder lost(String when) {
+        public DealBuilder lost(String when) {
             this.status = DealStatus.LOST;
             this.closedAt = at(when);
             return this;
         }
 
-        DealBuilder expectedClose(String date) {
+        public DealBuilder expectedClose(String date) {
             this.expectedClose = LocalDate.parse(date);
             return this;
         }
 
-        DealBuilder region(String value) {
+        public DealBuilder region(String value) {
             return dimension("region", value);
         }
 
-        DealBuilder segment(String value) {
+        public DealBuilder segment(String value) {
             return dimension("segment", value);
         }
 
-        DealBuilder product(String value) {
+        public DealBuilder product(String value) {
             return dimension("product", value);
         }
 
-        DealBuilder dimension(String key, String value) {
+        public DealBuilder dimension(String key, String value) {
             dimensions.put(key, value);
             return this;
         }
 
         /** A product line, in the deal's currency. */
-        DealBuilder line(String product, String amount) {
+        public DealBuilder line(String product, String amount) {
             lines.add(new ProductLine(product, new BigDecimal(amount)));
             return this;
         }
 
-        DealBuilder crmProbability(String probability) {
+        public DealBuilder crmProbability(String probability) {
             this.crmProbability = new BigDecimal(probability);
             return this;
         }
 
-        DealBuilder deleted() {
+        public DealBuilder deleted() {
             this.deleted = true;
             return this;
         }
 
         /** A stage-history entry: the deal entered {@code stage} at {@code when}. */
-        DealBuilder entered(String stage, String when) {
+        public DealBuilder entered(String stage, String when) {
             history.add(new String[] {stage, when});
             return this;
         }
@@ -376,13 +376,13 @@ final class CrmFixture {
 
     // ---- activities -----------------------------------------------------------------------------
 
-    ActivityBuilder activity(ActivityType type) {
+    public ActivityBuilder activity(ActivityType type) {
         ActivityBuilder activity = new ActivityBuilder("a" + (++activitySeq), type);
         activities.add(activity);
         return activity;
     }
 
-    final class ActivityBuilder {
+    public final class ActivityBuilder {
         private final String id;
         private final ActivityType type;
         private String connection = CONNECTION;
@@ -399,45 +399,45 @@ final class CrmFixture {
             this.type = type;
         }
 
-        ActivityBuilder connection(String connection) {
+        public ActivityBuilder connection(String connection) {
             this.connection = connection;
             return this;
         }
 
-        ActivityBuilder owner(String owner) {
+        public ActivityBuilder owner(String owner) {
             this.owner = owner;
             return this;
         }
 
-        ActivityBuilder deal(String deal) {
+        public ActivityBuilder deal(String deal) {
             this.deal = deal;
             return this;
         }
 
         /** Created at {@code when}; without it, at 2026-09-01 noon (or when completed, if that is earlier). */
-        ActivityBuilder created(String when) {
+        public ActivityBuilder created(String when) {
             this.createdAt = at(when);
             return this;
         }
 
-        ActivityBuilder due(String when) {
+        public ActivityBuilder due(String when) {
             this.dueAt = at(when);
             return this;
         }
 
         /** Completed at {@code when}. */
-        ActivityBuilder done(String when) {
+        public ActivityBuilder done(String when) {
             this.completedAt = at(when);
             return this;
         }
 
-        ActivityBuilder deleted() {
+        public ActivityBuilder deleted() {
             this.deleted = true;
             return this;
         }
 
         /** This activity {@code n} times (identical copies with their own ids). */
-        ActivityBuilder times(int n) {
+        public ActivityBuilder times(int n) {
             this.times = n;
             return this;
         }
@@ -459,7 +459,7 @@ final class CrmFixture {
 
     // ---- the engine -----------------------------------------------------------------------------
 
-    CrmData data() {
+    public CrmData data() {
         List<Deal> builtDeals = new ArrayList<>();
         List<StageTransition> transitions = new ArrayList<>();
         for (DealBuilder deal : deals) {
@@ -473,24 +473,28 @@ final class CrmFixture {
         return new CrmData(pipelines, stages, reps, builtDeals, transitions, builtActivities, crmCurrencies, mapped);
     }
 
-    KpiEngine engine() {
-        return new KpiEngine(KpiSnapshot.of(data(), settings(), plan));
+    public KpiEngine engine() {
+        return new KpiEngine(snapshot());
     }
 
-    KpiQuery query(String period, String asOf) {
+    public KpiSnapshot snapshot() {
+        return KpiSnapshot.of(data(), settings(), plan);
+    }
+
+    public KpiQuery query(String period, String asOf) {
         return query(period, asOf, null);
     }
 
-    KpiQuery query(String period, String asOf, String connection) {
+    public KpiQuery query(String period, String asOf, String connection) {
         return new KpiQuery(Period.parse(period), at(asOf), connection);
     }
 
-    KpiFigures summary(String period, String asOf) {
+    public KpiFigures summary(String period, String asOf) {
         return engine().summary(query(period, asOf));
     }
 
     /** {@code 2026-11-10} is noon local time; {@code 2026-11-10T09:30} local; {@code ...Z} or an offset: an instant. */
-    Instant at(String when) {
+    public Instant at(String when) {
         if (when.endsWith("Z") || when.matches(".*T.*[+-]\\d{2}:\\d{2}$")) {
             return OffsetDateTime.parse(when.endsWith("Z") ? when.substring(0, when.length() - 1) + "+00:00" : when)
                     .toInstant();
@@ -503,17 +507,17 @@ final class CrmFixture {
 
     // ---- assertions -----------------------------------------------------------------------------
 
-    static BigDecimal dec(String value) {
+    public static BigDecimal dec(String value) {
         return new BigDecimal(value);
     }
 
     /** The exact fraction {@code numerator / denominator} in DECIMAL128. */
-    static BigDecimal fraction(String numerator, String denominator) {
+    public static BigDecimal fraction(String numerator, String denominator) {
         return new BigDecimal(numerator).divide(new BigDecimal(denominator), MathContext.DECIMAL128);
     }
 
     /** For non-terminating quotients: {@code actual} within 1e-12 relative of {@code expected}. */
-    static void assertClose(BigDecimal actual, BigDecimal expected) {
+    public static void assertClose(BigDecimal actual, BigDecimal expected) {
         assertThat(actual).as("expected ≈ %s", expected).isNotNull();
         BigDecimal tolerance = expected.abs().multiply(new BigDecimal("1e-12"));
         assertThat(actual.subtract(expected).abs())
