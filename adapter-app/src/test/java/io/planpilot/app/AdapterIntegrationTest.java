@@ -31,6 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
         "adapter.security.admin-token=" + AdapterIntegrationTest.TOKEN,
         "adapter.time-zone=Europe/Moscow",
         "adapter.plan-file=" + AdapterIntegrationTest.DATA_DIR_NAME + "/plan.csv",
+        "adapter.rules-file=" + AdapterIntegrationTest.DATA_DIR_NAME + "/rules.yml",
         "adapter.connections.small.type=csv",
         "adapter.connections.small.path=" + AdapterIntegrationTest.DATA_DIR_NAME + "/small-export",
         "adapter.connections.small.sync-interval=0",
@@ -75,7 +76,16 @@ public abstract class AdapterIntegrationTest {
                     files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
                 }
             }
-            return Files.createDirectories(dir);
+            Files.createDirectories(dir);
+            // the head of `hooked` gets the head's notices; large deals from 100,000; no schedule
+            Files.writeString(dir.resolve("rules.yml"), """
+                    schedule: off
+                    recipients:
+                      head: {hooked: "900"}
+                    rules:
+                      large-deal: {amount: 100000}
+                    """);
+            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -8,6 +8,7 @@ import io.planpilot.core.domain.Money;
 import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
 import org.springframework.core.env.ConfigurableEnvironment;
 
+import io.planpilot.core.rules.RuleContext;
 import io.planpilot.core.rules.RuleSettings;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -72,7 +73,7 @@ public final class AdapterConfigReader {
         ActionsConfig actions = actions();
         Map<String, ConnectionConfig> connections = connections(zone, baseCurrency);
         RulesConfig rules = RulesFile.read(rulesFile,
-                new RuleSettings.RuleContext(connections.keySet(), locale, publicBaseUrl, stale, zone), problems);
+                new RuleContext(connections.keySet(), locale, publicBaseUrl, stale, zone), problems);
 
         for (String unknown : names.unused()) {
             problems.add(new ConfigProblem(unknown, "unknown key"));

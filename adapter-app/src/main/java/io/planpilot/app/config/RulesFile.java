@@ -1,5 +1,6 @@
 package io.planpilot.app.config;
 
+import io.planpilot.core.rules.RuleContext;
 import io.planpilot.core.rules.RuleSettings;
 import org.springframework.scheduling.support.CronExpression;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -27,7 +28,7 @@ final class RulesFile {
     private RulesFile() {
     }
 
-    static RulesConfig read(Path file, RuleSettings.RuleContext context, List<ConfigProblem> problems) {
+    static RulesConfig read(Path file, RuleContext context, List<ConfigProblem> problems) {
         String where = file.toString();
         Map<String, Object> root = new LinkedHashMap<>();
         try {

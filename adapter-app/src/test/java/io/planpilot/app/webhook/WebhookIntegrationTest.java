@@ -16,7 +16,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /** What the webhook tests share: posting callbacks to the {@code hooked} connection and watching the inbox. */
-abstract class WebhookIntegrationTest extends AdapterIntegrationTest {
+public abstract class WebhookIntegrationTest extends AdapterIntegrationTest {
 
     protected static final String HOOKED = "hooked";
     protected static final HookedCrm CRM = HookedCrm.of(HOOKED);
