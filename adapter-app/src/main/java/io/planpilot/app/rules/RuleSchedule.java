@@ -55,7 +55,8 @@ public class RuleSchedule implements SmartLifecycle {
     @Override
     public synchronized void start() {
         if (rules.schedule() == null) {
-            log.info("Rules schedule: off (the rules file's schedule); the rules run after changes and on request");
+            log.info("Rules schedule: off (the rules file's schedule); the rules run on request{}",
+                    rules.afterChanges() ? " and after changes" : "");
             return;
         }
         timer = Executors.newSingleThreadScheduledExecutor(runnable -> {

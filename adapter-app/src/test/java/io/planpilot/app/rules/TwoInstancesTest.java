@@ -1,0 +1,135 @@
+package io.planpilot.app.rules;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.planpilot.app.PlanPilotApplication;
+import io.planpilot.app.action.Action;
+import io.planpilot.app.action.ActionOutbox;
+import io.planpilot.app.database.EmbeddedDatabase;
+import io.planpilot.app.store.CrmRecordStore;
+import io.planpilot.app.webhook.HookedCrm;
+import io.planpilot.core.connector.SyncPage;
+import io.planpilot.core.domain.Deal;
+import io.planpilot.core.domain.DealStatus;
+import io.planpilot.core.domain.Pipeline;
+import io.planpilot.core.domain.Stage;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two adapters on one PostgreSQL (the first one's embedded database serves the second as an external
+ * one), the second started after the data was stored, as a restart would: both run the rules at the
+ * same moment, both dispatch; every action is stored once and the CRM on WireMock receives each once.
+ */
+class TwoInstancesTest {
+
+    private static final String CONNECTION = "pair";
+
+    @Test
+    void twoInstancesRunningTheRulesTogetherStoreAndSendEachActionOnce() throws Exception {
+        Path dir = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "two-");
+        Files.writeString(dir.resolve("rules.yml"), """
+                schedule: off
+                run-after-changes: false
+                recipients:
+                  head: {pair: "900"}
+                rules:
+                  large-deal: {amount: 100000}
+                """);
+        WireMockServer crm = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        crm.start();
+        crm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/tasks")).willReturn(aResponse().withStatus(404)));
+        crm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(urlPathEqualTo("/comments")).willReturn(aResponse().withStatus(404)));
+        crm.stubFor(post(urlPathEqualTo("/tasks")).willReturn(okJson("{\"id\":\"T-1\"}")));
+        crm.stubFor(post(urlPathEqualTo("/comments")).willReturn(okJson("{\"id\":\"C-1\"}")));
+        HookedCrm.of(CONNECTION).writeUrl = crm.baseUrl();
+
+        try (ConfigurableApplicationContext first = start(dir, "--adapter.data-dir=" + dir.resolve("data"))) {
+            storeDeals(first);
+            String url = first.getBean(EmbeddedDatabase.class).jdbcUrl();
+            try (ConfigurableApplicationContext second = start(dir, "--adapter.data-dir=" + dir.resolve("data2"),
+                    "--adapter.database.url=" + url, "--adapter.database.username=postgres")) {
+                RuleRuns a = first.getBean(RuleRuns.class);
+                RuleRuns b = second.getBean(RuleRuns.class);
+
+                CompletableFuture<RuleRuns.Result> ranA = CompletableFuture.supplyAsync(() -> a.runNow("test"));
+                CompletableFuture<RuleRuns.Result> ranB = CompletableFuture.supplyAsync(() -> b.runNow("test"));
+                RuleRuns.Result resultA = ranA.get();
+                RuleRuns.Result resultB = ranB.get();
+
+                long proposed = resultA.created() + resultA.skippedAsDuplicate();
+                assertThat(proposed).as("both saw the same situation").isEqualTo(resultB.created() + resultB.skippedAsDuplicate())
+                        .isGreaterThanOrEqualTo(4); // per deal: stale task, large notice, comment; one hygiene task
+                assertThat(resultA.created() + resultB.created()).isEqualTo(proposed);
+
+                ActionOutbox outbox = first.getBean(ActionOutbox.class);
+                awaitThat(() -> outbox.list(Action.Status.SENT, CONNECTION, null).count().block() == proposed, "all sent");
+                List<Action> sent = outbox.list(null, CONNECTION, null).collectList().block();
+                assertThat(sent).hasSize((int) proposed).allMatch(action -> action.attempts() == 1);
+                for (Action action : sent) {
+                    long created = crm.getAllServeEvents().stream()
+                            .filter(e -> e.getRequest().getMethod().getName().equals("POST"))
+                            .filter(e -> e.getRequest().getBodyAsString().contains(action.dedupeKey()))
+                            .count();
+                    assertThat(created).as("CRM writes of %s", action.dedupeKey()).isEqualTo(1);
+                }
+            }
+        } finally {
+            HookedCrm.of(CONNECTION).writeUrl = null;
+            crm.stop();
+        }
+    }
+
+    /** Two open deals of 500,000 with owners, created 40 days ago, without activities: stale and large. */
+    private static void storeDeals(ConfigurableApplicationContext app) {
+        Instant created = Instant.now().minus(Duration.ofDays(40));
+        List<Deal> deals = List.of("p1", "p2").stream().map(id -> new Deal(CONNECTION, id, "Order " + id, "sales", "talks",
+                DealStatus.OPEN, new BigDecimal("500000"), "USD", "7", created, null, null, Map.of(), List.of(), null, false,
+                created)).toList();
+        SyncPage page = SyncPage.builder()
+                .pipelines(List.of(new Pipeline(CONNECTION, "sales", "Sales")))
+                .stages(List.of(new Stage(CONNECTION, "sales", "talks", "Talks", BigDecimal.ONE, DealStatus.OPEN, null)))
+                .deals(deals)
+                .build();
+        app.getBean(io.planpilot.app.sync.PageIntake.class).take(CONNECTION, page);
+        assertThat(app.getBean(CrmRecordStore.class).counts(CONNECTION).block().deals()).isEqualTo(2);
+    }
+
+    private static ConfigurableApplicationContext start(Path dir, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "--server.port=0",
+                "--adapter.security.admin-token=two",
+                "--adapter.plan-file=" + dir.resolve("none.csv"),
+                "--adapter.rules-file=" + dir.resolve("rules.yml"),
+                "--adapter.connections." + CONNECTION + ".type=hooked",
+                "--adapter.connections." + CONNECTION + ".token=t",
+                "--adapter.connections." + CONNECTION + ".sync-interval=0",
+                "--adapter.actions.poll-interval=PT0.05S"));
+        args.addAll(List.of(more));
+        return new SpringApplicationBuilder(PlanPilotApplication.class).run(args.toArray(String[]::new));
+    }
+
+    private static void awaitThat(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("not " + what + " after 30 s").isLessThan(deadline);
+            Thread.sleep(25);
+        }
+    }
+}
