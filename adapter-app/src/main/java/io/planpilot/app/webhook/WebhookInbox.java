@@ -146,9 +146,22 @@ public class WebhookInbox {
     private Mono<List<InboxEntry>> claimUnderLock(UUID token, Instant now, Instant settledBefore, Instant leaseUntil,
                                                   int limit) {
         return db.sql("""
-                        with due as (
+                        with candidates as (
+                            (select id from webhook_inbox
+                             where status = 'RECEIVED' and received_at <= :settled
+                             order by received_at limit :limit)
+                            union all
+                            (select id from webhook_inbox
+                             where status = 'FAILED' and next_attempt_at <= :now
+                             order by next_attempt_at limit :limit)
+                            union all
+                            (select id from webhook_inbox
+                             where status = 'PROCESSING' and lease_until <= :now and attempts < :maxAttempts
+                             order by lease_until limit :limit)
+                        ), due as (
                             select i.connection, i.kind, i.record_id from webhook_inbox i
-                            where ((i.status = 'RECEIVED' and i.received_at <= :settled)
+                            where i.id in (select id from candidates)
+                              and ((i.status = 'RECEIVED' and i.received_at <= :settled)
                                    or (i.status = 'FAILED' and i.next_attempt_at <= :now)
                                    or (i.status = 'PROCESSING' and i.lease_until <= :now and i.attempts < :maxAttempts))
                               and not exists (select 1 from webhook_inbox p
