@@ -10,6 +10,9 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class PlanPilotApplication {
 
     public static void main(String[] args) {
+        if (io.planpilot.app.config.AdapterCheck.requested(args)) {
+            System.exit(io.planpilot.app.config.AdapterCheck.run(args, System.out));
+        }
         try {
             SpringApplication.run(PlanPilotApplication.class, args);
         } catch (InvalidConfigurationException e) {

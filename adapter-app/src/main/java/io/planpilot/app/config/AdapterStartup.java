@@ -33,9 +33,14 @@ public class AdapterStartup implements ApplicationListener<ApplicationEnvironmen
     public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
         ConfigurableEnvironment environment = event.getEnvironment();
         AdapterConfig config = new AdapterConfigReader(ConnectorCatalog.installed()).read(environment);
-        EmbeddedDatabase embedded = config.database().embedded()
+        // `--check` (AdapterCheck) reads the configuration and reaches an external database itself,
+        // and starts nothing
+        boolean checkOnly = environment.getProperty(AdapterCheck.CHECK_ONLY, Boolean.class, false);
+        EmbeddedDatabase embedded = config.database().embedded() && !checkOnly
                 ? EmbeddedDatabase.startInBackground(config.dataDir()) : null;
-        environment.getPropertySources().addFirst(new MapPropertySource(DATABASE_SOURCE, databaseProperties(config, embedded)));
+        if (!checkOnly) {
+            environment.getPropertySources().addFirst(new MapPropertySource(DATABASE_SOURCE, databaseProperties(config, embedded)));
+        }
 
         ConfigurableBootstrapContext bootstrap = event.getBootstrapContext();
         bootstrap.registerIfAbsent(AdapterConfig.class, InstanceSupplier.of(config));
