@@ -136,21 +136,23 @@ final class HubSpotFakeCrm implements FakeCrm {
             deal.stageHistory.add(new String[]{stage, HubSpotPortal.iso(entered)});
         }
         deal.touch(base.minusSeconds(id % 60));
-        String type = List.of("calls", "meetings", "emails", "tasks").get((int) (id % 4));
+        // deals and activities share one id sequence: the deal's ordinal picks the activity's kind and state
+        long n = portal.of("deals").size();
+        String type = List.of("calls", "meetings", "emails", "tasks").get((int) (n % 4));
         HubSpotPortal.Rec activity = portal.add(type);
         activity.deal = String.valueOf(id);
         activity.props.put("hubspot_owner_id", owner);
         activity.props.put("hs_createdate", HubSpotPortal.iso(created.plusSeconds(3600)));
         activity.props.put("hs_timestamp", HubSpotPortal.iso(created.plus(Duration.ofDays(3))));
         switch (type) {
-            case "calls" -> activity.props.put("hs_call_status", id % 2 == 0 ? "COMPLETED" : "NO_ANSWER");
+            case "calls" -> activity.props.put("hs_call_status", n % 8 == 0 ? "COMPLETED" : "NO_ANSWER");
             case "meetings" -> {
                 activity.props.put("hs_meeting_outcome", "COMPLETED");
                 activity.props.put("hs_meeting_end_time", HubSpotPortal.iso(created.plus(Duration.ofDays(3)).plusSeconds(1800)));
             }
             case "tasks" -> {
-                activity.props.put("hs_task_status", id % 2 == 0 ? "COMPLETED" : "NOT_STARTED");
-                if (id % 2 == 0) {
+                activity.props.put("hs_task_status", n % 8 == 3 ? "COMPLETED" : "NOT_STARTED");
+                if (n % 8 == 3) {
                     activity.props.put("hs_task_completion_date", HubSpotPortal.iso(created.plus(Duration.ofDays(1))));
                 }
             }
