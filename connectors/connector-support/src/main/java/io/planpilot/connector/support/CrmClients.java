@@ -51,10 +51,23 @@ public final class CrmClients {
     /** As above, with a codec of the connector's own (another mapper). */
     public static <T> T feign(Class<T> api, String baseUrl, String connectorType, CrmHttpPolicy policy,
                               CrmErrorClassifier classifier, JacksonCodec codec, RequestInterceptor... auth) {
+        return feign(api, baseUrl, connectorType, policy, classifier, codec, (status, headers) -> { }, auth);
+    }
+
+    /**
+     * As above, with {@code answers} told the status and headers of every answer before it is decoded
+     * (errors included): for CRMs that announce their remaining quota in headers (HubSpot's
+     * {@code X-HubSpot-RateLimit-*}), so the connector can slow down before it is refused.
+     */
+    public static <T> T feign(Class<T> api, String baseUrl, String connectorType, CrmHttpPolicy policy,
+                              CrmErrorClassifier classifier, JacksonCodec codec,
+                              java.util.function.BiConsumer<Integer, java.util.Map<String, java.util.Collection<String>>> answers,
+                              RequestInterceptor... auth) {
+        java.util.Objects.requireNonNull(answers, "answers");
         T client = Feign.builder()
                 // not streaming the request body: the JDK drops the body of a 401 answer to a streamed request,
                 // and CRMs name the reason (expired token, missing scope) only there
-                .client(new IoErrorsAsUnavailable(new Client.Default(null, null, false), connectorType))
+                .client(new IoErrorsAsUnavailable(new Client.Default(null, null, false), connectorType, answers))
                 .encoder(codec)
                 .decoder(codec)
                 .errorDecoder((methodKey, response) -> classify(classifier, response))
@@ -103,11 +116,15 @@ public final class CrmClients {
     }
 
     /** Feign's HTTP client with I/O failures turned into {@link CrmUnavailableException}. */
-    private record IoErrorsAsUnavailable(Client delegate, String connectorType) implements Client {
+    private record IoErrorsAsUnavailable(Client delegate, String connectorType,
+                                         java.util.function.BiConsumer<Integer, java.util.Map<String, java.util.Collection<String>>> answers)
+            implements Client {
         @Override
         public Response execute(Request request, Request.Options options) {
             try {
-                return delegate.execute(request, options);
+                Response response = delegate.execute(request, options);
+                answers.accept(response.status(), response.headers());
+                return response;
             } catch (IOException e) {
                 throw unavailable(connectorType, endpointOf(request), e);
             }

@@ -1,0 +1,37 @@
+package io.planpilot.connector.hubspot;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One version of HubSpot's API as the paths the connector calls, chosen by the connection's
+ * {@code api-version}. The Feign client takes these prefixes as path parameters, so a new version is
+ * a new entry here, not new code. Only versions whose every path was taken from HubSpot's published
+ * specs are listed: {@code v3} today (objects and pipelines {@code /crm/v3}, associations
+ * {@code /crm/v4}, account details {@code /account-info/v3}). HubSpot's date versions
+ * ({@code /crm/objects/2026-03/deals}) go here once all the paths below are confirmed for them.
+ *
+ * @param objects     prefix of the object endpoints ({@code crm/v3/objects}): {@code /{objects}/deals/search}
+ * @param pipelines   prefix of the pipelines endpoint: {@code /{pipelines}/deals}
+ * @param owners      the owners endpoint
+ * @param properties  prefix of the property definitions: {@code /{properties}/deals}
+ * @param associations prefix of the association batch reads: {@code /{associations}/calls/deals/batch/read}
+ * @param accountInfo the account details endpoint (the company currency, time zone)
+ */
+public record HubSpotApiPaths(String version, String objects, String pipelines, String owners, String properties,
+                              String associations, String accountInfo) {
+
+    public static final String V3 = "v3";
+
+    private static final Map<String, HubSpotApiPaths> KNOWN = Map.of(V3, new HubSpotApiPaths(V3, "crm/v3/objects",
+            "crm/v3/pipelines", "crm/v3/owners", "crm/v3/properties", "crm/v4/associations", "account-info/v3/details"));
+
+    public static Optional<HubSpotApiPaths> of(String version) {
+        return Optional.ofNullable(version == null ? null : KNOWN.get(version.trim()));
+    }
+
+    public static List<String> known() {
+        return KNOWN.keySet().stream().sorted().toList();
+    }
+}
