@@ -29,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
         // the test context adds dynamic ones
         "adapter.data-dir=" + AdapterIntegrationTest.DATA_DIR_NAME,
         "adapter.security.admin-token=" + AdapterIntegrationTest.TOKEN,
+        "adapter.security.previous-admin-token=" + AdapterIntegrationTest.PREVIOUS_TOKEN,
         "adapter.time-zone=Europe/Moscow",
         "adapter.plan-file=" + AdapterIntegrationTest.DATA_DIR_NAME + "/plan.csv",
         "adapter.rules-file=" + AdapterIntegrationTest.DATA_DIR_NAME + "/rules.yml",
@@ -53,6 +54,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 public abstract class AdapterIntegrationTest {
 
     protected static final String TOKEN = "test-admin-token";
+    protected static final String PREVIOUS_TOKEN = "test-previous-admin-token";
     protected static final String HOOK_TOKEN = "test-hook-token";
     static final String DATA_DIR_NAME = "target/it-data";
     protected static final Path DATA_DIR = freshDataDir();

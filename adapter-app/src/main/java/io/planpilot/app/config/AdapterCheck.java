@@ -145,8 +145,10 @@ public final class AdapterCheck {
         if (!config.database().password().isEmpty()) {
             secrets.add(config.database().password());
         }
-        if (!config.adminToken().isEmpty()) {
-            secrets.add(config.adminToken());
+        for (String token : List.of(config.adminToken(), config.previousAdminToken())) {
+            if (!token.isEmpty()) {
+                secrets.add(token);
+            }
         }
         for (ConnectionConfig connection : config.connections().values()) {
             connection.options().forEach((name, value) -> {

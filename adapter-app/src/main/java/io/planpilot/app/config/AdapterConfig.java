@@ -23,6 +23,7 @@ public record AdapterConfig(
         String publicBaseUrl,
         String locale,
         String adminToken,
+        String previousAdminToken,
         List<String> frameAncestors,
         Path planFile,
         Path rulesFile,

@@ -65,6 +65,7 @@ public final class AdapterConfigReader {
         String publicBaseUrl = optionalUrl("adapter.public-base-url");
         String locale = oneOf("adapter.locale", "ru", LOCALES);
         String adminToken = text("adapter.security.admin-token", "");
+        String previousAdminToken = text("adapter.security.previous-admin-token", "");
         List<String> frameAncestors = frameAncestors();
         Path planFile = Path.of(text("adapter.plan-file", "config/plan.csv"));
         Path rulesFile = Path.of(text("adapter.rules-file", "config/rules.yml"));
@@ -82,7 +83,7 @@ public final class AdapterConfigReader {
             throw new InvalidConfigurationException(problems);
         }
         return new AdapterConfig(dataDir, baseCurrency, rates, zone, lookback, stale, holidays, publicBaseUrl,
-                locale, adminToken, frameAncestors, planFile, rulesFile, database, webhooks, actions, rules, connections);
+                locale, adminToken, previousAdminToken, frameAncestors, planFile, rulesFile, database, webhooks, actions, rules, connections);
     }
 
     private String text(String key, String fallback) {

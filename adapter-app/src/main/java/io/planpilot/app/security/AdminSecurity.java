@@ -40,24 +40,64 @@ public class AdminSecurity {
     }
 
     @Bean
-    SecurityWebFilterChain adminSecurityChain(ServerHttpSecurity http, ReactiveAuthenticationManager adminTokenAuthentication) {
+    SecurityWebFilterChain adminSecurityChain(ServerHttpSecurity http, ReactiveAuthenticationManager adminTokenAuthentication,
+                                              FailedLogins failedLogins, io.planpilot.app.config.AdapterConfig config) {
         ServerAuthenticationEntryPoint unauthorized = AdminSecurity::unauthorized;
         AuthenticationWebFilter bearer = new AuthenticationWebFilter(adminTokenAuthentication);
         bearer.setServerAuthenticationConverter(AdminSecurity::bearerToken);
         // CRMs authenticate webhooks their own way; a Bearer header there is theirs, not the admin's
         bearer.setRequiresAuthenticationMatcher(
                 org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers.pathMatchers("/api/**", "/actuator/**"));
-        bearer.setAuthenticationFailureHandler(new ServerAuthenticationEntryPointFailureHandler(unauthorized));
+        ServerAuthenticationEntryPointFailureHandler refuse = new ServerAuthenticationEntryPointFailureHandler(unauthorized);
+        bearer.setAuthenticationFailureHandler((exchange, failure) -> {
+            if (failure instanceof BadCredentialsException) {
+                failedLogins.failed(address(exchange.getExchange()));
+            }
+            return refuse.onAuthenticationFailure(exchange, failure);
+        });
         return http
                 .csrf(ServerHttpSecurity.CsrfSpec::disable)
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
                 .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
+                .addFilterBefore(throttle(failedLogins), SecurityWebFiltersOrder.AUTHENTICATION)
                 .addFilterAt(bearer, SecurityWebFiltersOrder.AUTHENTICATION)
+                .headers(headers -> headers
+                        .referrerPolicy(policy -> policy.policy(
+                                org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy.NO_REFERRER))
+                        .contentSecurityPolicy(policy -> policy.policyDirectives("default-src 'self'; frame-ancestors "
+                                + (config.frameAncestors().isEmpty() ? "'none'" : String.join(" ", config.frameAncestors())))))
                 .authorizeExchange(exchanges -> exchanges.pathMatchers("/api/**").authenticated().anyExchange().permitAll())
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(unauthorized))
                 .build();
+    }
+
+    /**
+     * Refuses admin calls from an address that sent too many wrong tokens lately: 429 with
+     * {@code Retry-After}, before the token is even looked at.
+     */
+    private static org.springframework.web.server.WebFilter throttle(FailedLogins failedLogins) {
+        var admin = org.springframework.security.web.server.util.matcher.ServerWebExchangeMatchers.pathMatchers("/api/**", "/actuator/**");
+        return (exchange, chain) -> admin.matches(exchange).flatMap(match -> {
+            java.time.Duration wait = match.isMatch() ? failedLogins.blockedFor(address(exchange)) : java.time.Duration.ZERO;
+            if (wait.isZero()) {
+                return chain.filter(exchange);
+            }
+            var response = exchange.getResponse();
+            response.setStatusCode(HttpStatus.TOO_MANY_REQUESTS);
+            response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+            long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+            response.getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(seconds));
+            String body = "{\"type\":\"about:blank\",\"title\":\"Too Many Requests\",\"status\":429,\"detail\":\"too many wrong "
+                    + "admin tokens from this address; try again in " + seconds + " s\"}";
+            return response.writeWith(Mono.just(response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8))));
+        });
+    }
+
+    private static String address(ServerWebExchange exchange) {
+        var remote = exchange.getRequest().getRemoteAddress();
+        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
     }
 
     private static Mono<org.springframework.security.core.Authentication> bearerToken(ServerWebExchange exchange) {

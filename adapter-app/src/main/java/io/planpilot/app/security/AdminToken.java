@@ -27,11 +27,14 @@ public class AdminToken {
     static final String FILE_NAME = "admin-token";
 
     private final byte[] token;
+    /** {@code adapter.security.previous-admin-token}: still accepted while clients move to the new one; empty when none. */
+    private final byte[] previous;
 
     public AdminToken(AdapterConfig config) {
         String configured = config.adminToken();
         String value = configured.isEmpty() ? stored(config.dataDir().resolve(FILE_NAME)) : configured;
         this.token = value.getBytes(StandardCharsets.UTF_8);
+        this.previous = config.previousAdminToken().getBytes(StandardCharsets.UTF_8);
     }
 
     private static String stored(Path file) {
@@ -56,8 +59,17 @@ public class AdminToken {
         }
     }
 
-    /** Constant-time comparison, so the token cannot be guessed byte by byte from response times. */
+    /**
+     * Constant-time comparison, so the token cannot be guessed byte by byte from response times;
+     * both tokens are always compared, so the time does not tell which one matched.
+     */
     public boolean matches(String presented) {
-        return presented != null && MessageDigest.isEqual(token, presented.getBytes(StandardCharsets.UTF_8));
+        if (presented == null) {
+            return false;
+        }
+        byte[] bytes = presented.getBytes(StandardCharsets.UTF_8);
+        boolean current = MessageDigest.isEqual(token, bytes);
+        boolean old = previous.length > 0 & MessageDigest.isEqual(previous, bytes);
+        return current | old;
     }
 }

@@ -83,11 +83,19 @@ class CrmResilienceTest {
         server.resetAll();
     }
 
-    /** Fast: backoffs of milliseconds, a 300 ms read timeout, a high rate limit. */
+    /**
+     * Fast: backoffs of milliseconds, a high rate limit, and a read timeout (5 s) that a loaded
+     * machine's WireMock still meets; the timeout tests use {@link #impatient()}.
+     */
     static CrmHttpPolicy fast() {
         return CrmHttpPolicy.defaults(1000, Duration.ofSeconds(1))
                 .withRetries(new CrmHttpPolicy.Retries(5, Duration.ofMillis(5), 2, Duration.ofMillis(20), Duration.ofMinutes(5)))
-                .withTimeouts(new CrmHttpPolicy.Timeouts(Duration.ofSeconds(2), Duration.ofMillis(300)));
+                .withTimeouts(new CrmHttpPolicy.Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(5)));
+    }
+
+    /** {@link #fast()} with a 300 ms read timeout, against answers delayed by 3 s. */
+    static CrmHttpPolicy impatient() {
+        return fast().withTimeouts(new CrmHttpPolicy.Timeouts(Duration.ofSeconds(2), Duration.ofMillis(300)));
     }
 
     private ItemsApi client(CrmHttpPolicy policy) {
@@ -305,19 +313,19 @@ class CrmResilienceTest {
     @Test
     void aReadTimeoutIsUnavailableAndRetried() {
         server.stubFor(get(urlPathEqualTo("/items")).inScenario("slow").whenScenarioStateIs(STARTED)
-                .willReturn(okJson(ITEMS_JSON).withFixedDelay(1000)).willSetStateTo("fast"));
+                .willReturn(okJson(ITEMS_JSON).withFixedDelay(3000)).willSetStateTo("fast"));
         server.stubFor(get(urlPathEqualTo("/items")).inScenario("slow").whenScenarioStateIs("fast")
                 .willReturn(okJson(ITEMS_JSON)));
-        ItemsApi api = client(fast());
+        ItemsApi api = client(impatient());
 
-        assertThat(resilience(fast()).call(ItemsApi.ITEMS, () -> api.items(1)).items()).hasSize(1);
+        assertThat(resilience(impatient()).call(ItemsApi.ITEMS, () -> api.items(1)).items()).hasSize(1);
         assertThat(server.getAllServeEvents()).hasSize(2);
     }
 
     @Test
     void readTimeoutsAreSurfacedAfterTheAttempts() {
-        server.stubFor(get(urlPathEqualTo("/items")).willReturn(okJson(ITEMS_JSON).withFixedDelay(1000)));
-        CrmHttpPolicy policy = fast()
+        server.stubFor(get(urlPathEqualTo("/items")).willReturn(okJson(ITEMS_JSON).withFixedDelay(3000)));
+        CrmHttpPolicy policy = impatient()
                 .withRetries(new CrmHttpPolicy.Retries(3, Duration.ofMillis(5), 2, Duration.ofMillis(20), Duration.ZERO));
         ItemsApi api = client(policy);
 
