@@ -69,9 +69,10 @@ import java.util.regex.Pattern;
  *
  * <h2>Reads</h2>
  * A read is a {@link WindowCursor} window {@code [since, until)}, {@code until} staying the safety
- * delay behind the read's start; bounds are cut to the second (Pipedrive keeps seconds) and passed as
- * {@code updated_since} (inclusive) and {@code updated_until} (exclusive), so a record changed during
- * the read is left to the next one. Its steps, each resumable from the page it stored last (the
+ * delay behind the read's start. Pipedrive keeps seconds: {@code updated_since} (inclusive) is the
+ * start cut to its second, {@code updated_until} (exclusive) the second after the end's, so records of
+ * the bounds' seconds are read by both windows and de-duplicated by id; a record changed after the
+ * end is read again next time. Its steps, each resumable from the page it stored last (the
  * position is the step and Pipedrive's opaque {@code next_cursor}):
  * <ol>
  *   <li>the catalog, one page: users ({@code GET /v1/users}), pipelines and stages (API v2) and, when
@@ -126,7 +127,13 @@ final class PipedriveConnector implements Connector {
     private volatile Cached catalogCache;
 
     PipedriveConnector(ConnectionSettings settings, PipedriveConnectorProperties properties) {
-        this(settings, properties, Clock.systemUTC(), new PipedriveRateWindow(Clock.systemUTC()));
+        this(settings, properties, Clock.systemUTC(), new PipedriveRateWindow(Clock.systemUTC(), spacing(properties)));
+    }
+
+    /** An even pace of the configured rate when calls are not to come in bursts ({@code burst} 1). */
+    static Duration spacing(PipedriveConnectorProperties properties) {
+        var limit = properties.policy().rateLimit();
+        return limit.burst() > 1 ? Duration.ZERO : limit.per().dividedBy(limit.requests());
     }
 
     PipedriveConnector(ConnectionSettings settings, PipedriveConnectorProperties properties, Clock clock,
@@ -241,7 +248,9 @@ final class PipedriveConnector implements Connector {
         if (!window.since().equals(Instant.EPOCH)) {
             query.put("updated_since", rfc3339(window.since()));
         }
-        query.put("updated_until", rfc3339(window.until()));
+        // the end's whole second: Pipedrive keeps seconds and the bound is exclusive, so a record of the
+        // read's last second is read now and (the next window starting at that second) again next time
+        query.put("updated_until", rfc3339(window.until().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1)));
         query.put("sort_by", "update_time");
         query.put("sort_direction", "asc");
         return query;
@@ -253,7 +262,7 @@ final class PipedriveConnector implements Connector {
         walk(PipedriveClient.DEALS, client::deals, query, startCursor, (rows, next) -> {
             DealPage page = dealPage(rows, state);
             if (state.dealIds != null) {
-                page.deals().forEach(deal -> state.dealIds.add(deal.id()));
+                page.deals().stream().filter(deal -> !deal.deleted()).forEach(deal -> state.dealIds.add(deal.id()));
             }
             pages.accept(SyncPage.builder().deals(page.deals()).transitions(page.transitions()).warnings(page.warnings())
                     .deletions(page.deletions())
@@ -265,13 +274,13 @@ final class PipedriveConnector implements Connector {
         Map<String, Object> query = windowQuery(state.window);
         query.put("status", "deleted");
         walk(PipedriveClient.DEALS, client::deals, query, startCursor, (rows, next) -> {
-            List<RecordRef> deletions = new ArrayList<>();
-            for (PipedriveDtos.Deal row : rows) {
-                if (row.id() != null) {
-                    deletions.add(new RecordRef(RecordKind.DEAL, row.id().trim()));
-                }
+            List<Deal> deleted = new ArrayList<>();
+            for (int i = 0; i < rows.size(); i++) {
+                deleted.add(mapper.deletedDeal(rows.get(i), state.catalog.dimensionFields(), settings.baseCurrency(),
+                        PipedriveClient.DEALS, "data[" + i + "]"));
             }
-            pages.accept(SyncPage.builder().deletions(deletions)
+            pages.accept(SyncPage.builder().deals(deleted)
+                    .deletions(deleted.stream().map(deal -> new RecordRef(RecordKind.DEAL, deal.id())).toList())
                     .cursor(state.window.atPosition(next == null ? ACTIVITIES_STEP : DELETED_STEP + next).format()).build());
         });
     }
@@ -335,9 +344,10 @@ final class PipedriveConnector implements Connector {
             PipedriveDtos.Deal row = rows.get(i);
             String path = "data[" + i + "]";
             if (PipedriveMapper.deleted(row)) {
-                if (row.id() != null) {
-                    deletions.add(new RecordRef(RecordKind.DEAL, row.id().trim()));
-                }
+                Deal gone = mapper.deletedDeal(row, state.catalog.dimensionFields(), settings.baseCurrency(),
+                        PipedriveClient.DEALS, path);
+                deals.add(gone);
+                deletions.add(new RecordRef(RecordKind.DEAL, gone.id()));
                 continue;
             }
             Deal deal = mapper.deal(row, state.catalog.dimensionFields(), settings.baseCurrency(), PipedriveClient.DEALS, path);

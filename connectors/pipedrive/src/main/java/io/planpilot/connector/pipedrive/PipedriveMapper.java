@@ -127,6 +127,23 @@ final class PipedriveMapper {
                 List.of(), probability, false, dto.updateTime() == null ? null : dto.updateTime().toInstant());
     }
 
+    /**
+     * A deal of {@code status=deleted}, flagged deleted. Its {@code status} may say {@code deleted}; then
+     * {@code won_time}/{@code lost_time} tell how it stood.
+     */
+    Deal deletedDeal(PipedriveDtos.Deal dto, Map<String, PipedriveFields.Field> dimensionFields, String defaultCurrency,
+                     String endpoint, String path) {
+        String status = dto.status() == null ? "" : dto.status().trim().toLowerCase(Locale.ROOT);
+        PipedriveDtos.Deal known = dto;
+        if (!status.equals("open") && !status.equals("won") && !status.equals("lost")) {
+            String stood = dto.wonTime() != null ? "won" : dto.lostTime() != null ? "lost" : "open";
+            known = new PipedriveDtos.Deal(dto.id(), dto.title(), dto.ownerId(), dto.pipelineId(), dto.stageId(), dto.value(),
+                    dto.currency(), dto.addTime(), dto.updateTime(), dto.stageChangeTime(), true, stood, dto.probability(),
+                    dto.closeTime(), dto.wonTime(), dto.lostTime(), dto.expectedCloseDate(), dto.customFields(), dto.other());
+        }
+        return deal(known, dimensionFields, defaultCurrency, endpoint, path).markedDeleted();
+    }
+
     /** Whether a deal's closing time was a stand-in (no {@code won_time}/{@code lost_time}/{@code close_time}). */
     static boolean closedWithoutTime(PipedriveDtos.Deal dto) {
         String status = dto.status() == null ? "" : dto.status().trim().toLowerCase(Locale.ROOT);

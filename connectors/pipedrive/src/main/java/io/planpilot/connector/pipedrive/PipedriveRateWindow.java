@@ -37,16 +37,25 @@ final class PipedriveRateWindow {
 
     private final Clock clock;
     private final Sleeper sleeper;
+    private final Duration spacing;
+    private Instant lastSlot;
     private Instant windowResetsAt;
     private Instant budgetResetsAt;
     private Duration waited = Duration.ZERO;
 
-    PipedriveRateWindow(Clock clock) {
-        this(clock, duration -> Thread.sleep(duration.toMillis(), (int) (duration.toNanosPart() % 1_000_000)));
+    /**
+     * @param spacing the least time between the starts of two calls (zero: none). Resilience4j's
+     *                limiter hands out permits per fixed cycle, so a call at the end of one cycle and
+     *                the next at the start of the following one come closer than the rate allows; the
+     *                token's window counts every 2 seconds, so with an even pace the calls keep apart.
+     */
+    PipedriveRateWindow(Clock clock, Duration spacing) {
+        this(clock, spacing, duration -> Thread.sleep(duration.toMillis(), (int) (duration.toNanosPart() % 1_000_000)));
     }
 
-    PipedriveRateWindow(Clock clock, Sleeper sleeper) {
+    PipedriveRateWindow(Clock clock, Duration spacing, Sleeper sleeper) {
         this.clock = clock;
+        this.spacing = spacing;
         this.sleeper = sleeper;
     }
 
@@ -80,7 +89,7 @@ final class PipedriveRateWindow {
 
     /**
      * Before a call: fails at once while the daily budget is spent; waits while the burst window has
-     * nothing left.
+     * nothing left, and keeps the calls' starts {@code spacing} apart.
      */
     void beforeCall(String endpoint) {
         Duration wait;
@@ -93,13 +102,20 @@ final class PipedriveRateWindow {
                 }
                 budgetResetsAt = null;
             }
-            if (windowResetsAt == null || !now.isBefore(windowResetsAt)) {
-                windowResetsAt = null;
-                return;
+            Instant start = now;
+            if (windowResetsAt != null && now.isBefore(windowResetsAt)) {
+                start = windowResetsAt;
+                waited = waited.plus(Duration.between(now, windowResetsAt));
             }
-            wait = Duration.between(now, windowResetsAt);
             windowResetsAt = null;
-            waited = waited.plus(wait);
+            if (lastSlot != null && start.isBefore(lastSlot.plus(spacing))) {
+                start = lastSlot.plus(spacing);
+            }
+            lastSlot = start;
+            wait = Duration.between(now, start);
+        }
+        if (wait.isZero() || wait.isNegative()) {
+            return;
         }
         try {
             sleeper.sleep(wait);
