@@ -85,6 +85,13 @@ final class PipedriveCompany {
         tokensUsed = 0;
     }
 
+    private static final Map<String, Instant> PARSED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** An RFC 3339 time, parsed once: the load test sorts 100,000 deals for every page it serves. */
+    static Instant instant(String text) {
+        return PARSED.computeIfAbsent(text, Instant::parse);
+    }
+
     static String time(Instant instant) {
         return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
     }
@@ -312,11 +319,11 @@ final class PipedriveCompany {
         }
         if (query.containsKey("updated_since")) {
             Instant since = Instant.parse(query.get("updated_since"));
-            filter = filter.and(x -> !Instant.parse(x.get("update_time").asString()).isBefore(since));
+            filter = filter.and(x -> !instant(x.get("update_time").asString()).isBefore(since));
         }
         if (query.containsKey("updated_until")) {
             Instant until = Instant.parse(query.get("updated_until"));
-            filter = filter.and(x -> Instant.parse(x.get("update_time").asString()).isBefore(until));
+            filter = filter.and(x -> instant(x.get("update_time").asString()).isBefore(until));
         }
         return filter;
     }
@@ -376,7 +383,7 @@ final class PipedriveCompany {
             return row.get("id").asLong();
         }
         JsonNode value = row.get(sortBy);
-        return value == null || value.isNull() ? 0 : Instant.parse(value.asString()).getEpochSecond();
+        return value == null || value.isNull() ? 0 : instant(value.asString()).getEpochSecond();
     }
 
     private static ObjectNode v1List(List<? extends JsonNode> rows, Map<String, String> query, boolean nested) {

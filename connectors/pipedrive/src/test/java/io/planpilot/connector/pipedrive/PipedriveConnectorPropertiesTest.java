@@ -23,7 +23,7 @@ class PipedriveConnectorPropertiesTest {
         PipedriveConnectorProperties properties = PipedriveConnectorProperties.of(settings(Map.of("api-token", "abc123")));
 
         assertThat(properties.baseUrl()).hasToString("https://api.pipedrive.com");
-        assertThat(properties.policy().rateLimit().text()).isEqualTo("20/PT2S");
+        assertThat(properties.policy().rateLimit().text()).isEqualTo("18/PT2S");
         assertThat(properties.flowCallsPerRead()).isEqualTo(200);
         assertThat(properties.webhooksConfigured()).isFalse();
         assertThat(properties.toString()).doesNotContain("abc123");
