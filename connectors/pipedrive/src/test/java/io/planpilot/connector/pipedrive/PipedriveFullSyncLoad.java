@@ -61,6 +61,7 @@ class PipedriveFullSyncLoad {
             company.seed(id, base);
         }
         company.burstLimit = BURST_LIMIT;
+        company.fixedData = true;
         company.dailyBudget = 30_000L * 5 * 10;
         HttpServer server = serve(company);
         try {
