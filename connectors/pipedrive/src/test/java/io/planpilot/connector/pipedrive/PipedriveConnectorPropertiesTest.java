@@ -48,6 +48,6 @@ class PipedriveConnectorPropertiesTest {
                 new RateLimit(80, Duration.ofSeconds(2), null));
 
         assertThat(PipedriveConnectorProperties.of(limited).policy().rateLimit().text()).isEqualTo("80/PT2S");
-        assertThat(PipedriveConnector.spacing(PipedriveConnectorProperties.of(limited))).isEqualTo(Duration.ofMillis(25));
+        assertThat(PipedriveConnector.spacing(PipedriveConnectorProperties.of(limited))).isEqualTo(Duration.ofNanos(26_250_000));
     }
 }
