@@ -29,6 +29,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public class ActionDispatcher implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ActionDispatcher.class);
+    /** The audit trail of what the adapter pushed into the CRMs, one line each, under a logger of its own. */
+    private static final Logger audit = LoggerFactory.getLogger("planpilot.audit");
     private static final long STOP_WAIT_MILLIS = 30_000;
 
     private final ActionOutbox outbox;
@@ -140,8 +142,9 @@ public class ActionDispatcher implements SmartLifecycle {
         if (outcome instanceof ActionSender.Outcome.Sent sent) {
             outbox.sent(token, action.id(), sent.crmId(), now).block();
             metrics.sent(action.connection(), action.kind().name());
-            log.info("Action {} ({} {}) sent to '{}' as {}", action.id(), action.rule(), action.kind(),
-                    action.connection(), sent.crmId());
+            audit.info("action sent: id={} rule={} kind={} connection={} target={} deal={} crmId={} key={} at={}", action.id(),
+                    action.rule(), action.kind(), action.connection(), action.target(), action.dealId(), sent.crmId(),
+                    action.dedupeKey(), now);
         } else if (outcome instanceof ActionSender.Outcome.TryAgain later) {
             Instant next = outbox.retryLater(token, action.id(), now, later.error()).block();
             metrics.deferred(action.connection());

@@ -49,8 +49,10 @@ public class AdapterStartup implements ApplicationListener<ApplicationEnvironmen
             context.getBeanFactory().registerSingleton("adapterConfig", config);
             if (embedded != null) {
                 context.getBeanFactory().registerSingleton("embeddedDatabase", embedded);
-                // closed with the context, so a restart in the same JVM finds the data directory free
-                context.addApplicationListener((ApplicationListener<org.springframework.context.event.ContextClosedEvent>) e -> embedded.close());
+                // closed with the context's beans, after the workers and dispatchers stopped (they finish
+                // the batch in hand), so a restart in the same JVM finds the data directory free
+                ((org.springframework.beans.factory.support.DefaultSingletonBeanRegistry) context.getBeanFactory())
+                        .registerDisposableBean("embeddedDatabase", embedded::close);
             }
         });
     }

@@ -44,12 +44,18 @@ public class KpiSnapshots {
     private volatile LiveSnapshot live;
     private List<PlanTarget> plan = List.of();
 
-    public KpiSnapshots(CrmDataLoader loader, AdapterConfig config) {
+    private final io.planpilot.app.store.StoreChanges changes;
+    /** The latest store change (of any process) the snapshot holds. */
+    private volatile long loadedUpTo;
+
+    public KpiSnapshots(CrmDataLoader loader, AdapterConfig config, io.planpilot.app.store.StoreChanges changes) {
         this.loader = loader;
+        this.changes = changes;
         this.config = config;
         this.settings = new KpiSettings(config.baseCurrency(), config.currencyRates(), config.timeZone(),
                 config.lookbackDays(), config.staleDays(), new HashSet<>(config.holidays()));
         long started = System.nanoTime();
+        this.loadedUpTo = changes.latest().block();
         this.live = new LiveSnapshot(loader.load(config.connections().keySet()), settings, List.of());
         this.plan = readPlanFile();
         this.live.replacePlan(plan);
@@ -81,8 +87,31 @@ public class KpiSnapshots {
         }
     }
 
+    /**
+     * Follows what other processes (replicas on the same database) stored since the snapshot was
+     * loaded: reloads when there is any; this process's own pages are in already. Emits whether it reloaded.
+     */
+    public boolean followStore() {
+        long seen = loadedUpTo;
+        io.planpilot.app.store.StoreChanges.Since since = changes.since(seen).block();
+        if (since.byOthers()) {
+            long started = System.nanoTime();
+            reload();
+            log.info("KPI snapshot reloaded after changes another adapter process stored ({} ms)",
+                    (System.nanoTime() - started) / 1_000_000);
+            return true;
+        }
+        synchronized (this) {
+            if (loadedUpTo == seen) {
+                loadedUpTo = since.latest();
+            }
+        }
+        return false;
+    }
+
     /** Builds the snapshot anew from the store. */
     public synchronized void reload() {
+        loadedUpTo = changes.latest().block();
         LiveSnapshot fresh = new LiveSnapshot(loader.load(config.connections().keySet()), settings, plan);
         live = fresh;
     }

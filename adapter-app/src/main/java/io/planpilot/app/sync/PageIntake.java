@@ -16,15 +16,22 @@ public class PageIntake {
 
     private final CrmRecordStore records;
     private final KpiSnapshots snapshots;
+    private final io.planpilot.app.store.StoreChanges changes;
+    private final java.time.Clock clock;
 
-    public PageIntake(CrmRecordStore records, KpiSnapshots snapshots) {
+    public PageIntake(CrmRecordStore records, KpiSnapshots snapshots, io.planpilot.app.store.StoreChanges changes,
+                      java.time.Clock clock) {
         this.records = records;
         this.snapshots = snapshots;
+        this.changes = changes;
+        this.clock = clock;
     }
 
     /** Stores the page and updates the snapshot; when it returns, the page is durable and visible to KPI queries. */
     public StoredPage take(String connection, SyncPage page) {
         StoredPage stored = records.save(connection, page).block();
+        // before the snapshot applies it, so a replica reloading for an earlier change sees this one too
+        changes.record(connection, clock.instant()).block();
         snapshots.apply(connection, page, stored);
         return stored;
     }

@@ -29,9 +29,12 @@ public class SyncService {
     private final SyncRunStore runs;
     private final PageIntake intake;
     private final ApplicationEventPublisher events;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
 
-    public SyncService(CrmRecordStore records, SyncRunStore runs, PageIntake intake, ApplicationEventPublisher events) {
+    public SyncService(CrmRecordStore records, SyncRunStore runs, PageIntake intake, ApplicationEventPublisher events,
+                       io.micrometer.core.instrument.MeterRegistry meters) {
         this.events = events;
+        this.meters = meters;
         this.records = records;
         this.runs = runs;
         this.intake = intake;
@@ -54,6 +57,7 @@ public class SyncService {
     /** Runs a sync to its end on the calling thread (which may block) and emits the finished run. */
     public SyncRun execute(Connections.Connection connection, SyncRun run) {
         Progress progress = new Progress();
+        long started = System.nanoTime();
         try {
             String cursor = run.mode() == SyncMode.FULL ? null : records.cursor(connection.id()).block();
             connection.connector().read(run.mode(), cursor, page -> {
@@ -64,15 +68,36 @@ public class SyncService {
                     null, progress.warnings, progress.warningCount).block();
             log.info("Sync run {} of '{}' ({}) succeeded: {} deals, {} activities read, {} warnings",
                     run.runId(), connection.id(), run.mode(), progress.deals, progress.activities, progress.warningCount);
+            measure(connection.id(), run, SyncRun.Status.SUCCEEDED, progress, started);
             events.publishEvent(new CrmDataChanged(connection.id(), "sync"));
             return finished;
         } catch (RuntimeException e) {
             String error = describe(e);
             log.warn("Sync run {} of '{}' failed: {}", run.runId(), connection.id(), error,
                     e instanceof ConnectorException ? null : e);
+            measure(connection.id(), run, SyncRun.Status.FAILED, progress, started);
             return runs.finish(run.runId(), SyncRun.Status.FAILED, progress.deals, progress.activities, error,
                     progress.warnings, progress.warningCount).block();
         }
+    }
+
+    /**
+     * {@code planpilot.sync.runs{connection,mode,status}} (a timer: count and duration of runs) and
+     * {@code planpilot.sync.records{connection,kind}} (deals, activities and skipped rows read).
+     */
+    private void measure(String connection, SyncRun run, SyncRun.Status status, Progress progress, long startedNanos) {
+        io.micrometer.core.instrument.Timer.builder("planpilot.sync.runs")
+                .tag("connection", connection).tag("mode", run.mode().name()).tag("status", status.name())
+                .description("Sync runs and how long they took")
+                .register(meters).record(System.nanoTime() - startedNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+        record(connection, "deals", progress.deals);
+        record(connection, "activities", progress.activities);
+        record(connection, "warnings", progress.warningCount);
+    }
+
+    private void record(String connection, String kind, long count) {
+        io.micrometer.core.instrument.Counter.builder("planpilot.sync.records").tag("connection", connection).tag("kind", kind)
+                .description("Records read by sync runs").register(meters).increment(count);
     }
 
     private static String describe(RuntimeException e) {

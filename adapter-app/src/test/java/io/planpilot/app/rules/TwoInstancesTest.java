@@ -36,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Two adapters on one PostgreSQL (the first one's embedded database serves the second as an external
  * one), the second started after the data was stored, as a restart would: both run the rules at the
  * same moment, both dispatch; every action is stored once and the CRM on WireMock receives each once.
+ * Then each stores a deal, and the other's KPIs show it within seconds: both answer the same figures.
  */
 class TwoInstancesTest {
 
@@ -89,6 +90,13 @@ class TwoInstancesTest {
                             .count();
                     assertThat(created).as("CRM writes of %s", action.dedupeKey()).isEqualTo(1);
                 }
+
+                // a deal the second one stores shows in the first one's KPIs, and the other way round
+                storeDeal(second, "p3", "70000");
+                awaitThat(() -> openAmount(first).compareTo(new BigDecimal("1070000")) == 0, "p3 in the first one's KPIs");
+                storeDeal(first, "p4", "30000");
+                awaitThat(() -> openAmount(second).compareTo(new BigDecimal("1100000")) == 0, "p4 in the second one's KPIs");
+                assertThat(summary(first)).isEqualTo(summary(second));
             }
         } finally {
             HookedCrm.of(CONNECTION).writeUrl = null;
@@ -109,6 +117,22 @@ class TwoInstancesTest {
                 .build();
         app.getBean(io.planpilot.app.sync.PageIntake.class).take(CONNECTION, page);
         assertThat(app.getBean(CrmRecordStore.class).counts(CONNECTION).block().deals()).isEqualTo(2);
+    }
+
+    private static void storeDeal(ConfigurableApplicationContext app, String id, String amount) {
+        Instant created = Instant.now().minus(Duration.ofDays(1));
+        app.getBean(io.planpilot.app.sync.PageIntake.class).take(CONNECTION, SyncPage.builder().deals(List.of(
+                new Deal(CONNECTION, id, "Order " + id, "sales", "talks", DealStatus.OPEN, new BigDecimal(amount), "USD", "7",
+                        created, null, null, Map.of(), List.of(), null, false, created))).build());
+    }
+
+    private static io.planpilot.core.kpi.KpiFigures summary(ConfigurableApplicationContext app) {
+        return new io.planpilot.core.kpi.KpiEngine(app.getBean(io.planpilot.app.kpi.KpiSnapshots.class).current())
+                .summary(new io.planpilot.core.kpi.KpiQuery(io.planpilot.core.kpi.Period.parse("2026-11"), Instant.now(), CONNECTION));
+    }
+
+    private static BigDecimal openAmount(ConfigurableApplicationContext app) {
+        return summary(app).openAmount();
     }
 
     private static ConfigurableApplicationContext start(Path dir, String... more) {
