@@ -126,12 +126,13 @@ final class AmoCrmConnector implements Connector {
         this.settings = settings;
         this.properties = properties;
         this.clock = clock;
-        this.calls = new CrmResilience(AmoCrmConnectorFactory.TYPE, settings.id(), properties.policy(), clock);
         this.client = CrmClients.feign(AmoCrmClient.class, properties.baseUrl().toString(), AmoCrmConnectorFactory.TYPE,
                 properties.policy(), new AmoCrmErrors(clock), new JacksonCodec(AmoCrmConnectorFactory.TYPE),
                 CrmClients.bearer(properties.accessToken()));
         this.mapper = new AmoCrmMapper(settings.id(), settings.dimensions());
         this.webhooks = new AmoCrmWebhooks(properties.webhookSecret(), this::accountIdentity);
+        // last: the limiter's permit periods start now, and the first call should find a fresh period
+        this.calls = new CrmResilience(AmoCrmConnectorFactory.TYPE, settings.id(), properties.policy(), clock);
     }
 
     @Override
