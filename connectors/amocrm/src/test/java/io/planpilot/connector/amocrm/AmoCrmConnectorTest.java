@@ -203,6 +203,28 @@ class AmoCrmConnectorTest {
                         .getRawQuery()).get("filter[id][]")).containsExactly("2", "99"));
     }
 
+    @Test
+    void discoverOffersTheLeadCustomFieldsForDimensions() {
+        io.planpilot.core.connector.Discovery discovery = connector(Map.of()).discover();
+
+        assertThat(discovery.dealFields()).containsExactly(new io.planpilot.core.connector.Discovery.Field(
+                String.valueOf(AmoCrmAccount.REGION_FIELD), "Регион"));
+        assertThat(discovery.pipelines()).extracting(io.planpilot.core.domain.Pipeline::name).containsExactly("Sales", "Enterprise");
+        assertThat(discovery.users()).hasSize(3);
+    }
+
+    @Test
+    void checkNamesATokenOfAnotherAccountAndARefusedToken() {
+        assertThat(connector(Map.of("account-id", "123")).check().problems()).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(io.planpilot.core.connector.ConnectionCheck.Kind.WRONG_ACCOUNT);
+            assertThat(p.message()).contains("account-id is 123").contains(String.valueOf(AmoCrmAccount.ACCOUNT_ID));
+        });
+        assertThat(connector(Map.of("access-token", "revoked")).check().problems()).singleElement().satisfies(p -> {
+            assertThat(p.kind()).isEqualTo(io.planpilot.core.connector.ConnectionCheck.Kind.BAD_CREDENTIALS);
+            assertThat(p.message()).contains("HTTP 401 Unauthorized: Invalid access token").contains("access-token");
+        });
+    }
+
     // --- webhooks ---
 
     @Test
