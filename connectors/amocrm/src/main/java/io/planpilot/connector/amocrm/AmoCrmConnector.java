@@ -453,15 +453,23 @@ final class AmoCrmConnector implements Connector {
         return catalog();
     }
 
-    /** Who the account is, for webhooks: the configured id, else the one {@code GET /api/v4/account} gives (asked once). */
+    /**
+     * Who the account is, for webhooks: the configured id, else the one {@code GET /api/v4/account} gives
+     * (asked once; when amoCRM cannot answer, what base-url says is checked alone).
+     */
     private AmoCrmWebhooks.AccountIdentity accountIdentity() {
         String subdomain = properties.subdomain().orElse(null);
         Long id = properties.accountId();
         if (id == null || subdomain == null) {
             AmoCrmDtos.Account known = account;
             if (known == null) {
-                known = calls.call(AmoCrmClient.ACCOUNT, client::account);
-                account = known;
+                try {
+                    known = calls.call(AmoCrmClient.ACCOUNT, client::account);
+                    account = known;
+                } catch (CrmCallException e) {
+                    // amoCRM unreachable now: the secret path and the subdomain of base-url still decide
+                    known = null;
+                }
             }
             if (known != null) {
                 id = id == null ? known.id() : id;
