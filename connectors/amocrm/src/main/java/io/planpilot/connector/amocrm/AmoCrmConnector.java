@@ -285,7 +285,7 @@ final class AmoCrmConnector implements Connector {
                 long boundary = latest;
                 Set<Long> atBoundary = new HashSet<>();
                 leads.stream().filter(l -> l.updatedAt() == boundary && l.id() != null).forEach(l -> atBoundary.add(l.id()));
-                seen.retainAll(atBoundary);
+                seen.clear();
                 seen.addAll(atBoundary);
                 from = latest;
                 page = 1;
@@ -366,7 +366,6 @@ final class AmoCrmConnector implements Connector {
         Set<String> ids = new HashSet<>();
         long from = 0;
         int page = 1;
-        Set<Long> seen = new HashSet<>();
         while (true) {
             Map<String, Object> query = new LinkedHashMap<>();
             query.put("filter[created_at][from]", from);
@@ -383,15 +382,13 @@ final class AmoCrmConnector implements Connector {
                             + (lead.id() == null ? "id" : "created_at"), "missing", null);
                 }
                 ids.add(String.valueOf(lead.id()));
-                seen.add(lead.id());
                 latest = Math.max(latest, lead.createdAt());
             }
             if (leads.size() < PAGE_SIZE || !hasNext(answer.links())) {
                 return ids;
             }
             if (latest > from) {
-                long boundary = latest;
-                seen.removeIf(id -> leads.stream().noneMatch(l -> l.id().equals(id) && l.createdAt() == boundary));
+                // the leads of the boundary second come again and are de-duplicated by the set
                 from = latest;
                 page = 1;
             } else {
