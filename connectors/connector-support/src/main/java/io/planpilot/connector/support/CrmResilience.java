@@ -20,6 +20,8 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -30,8 +32,8 @@ import java.util.function.Supplier;
  * (worker) thread while they wait.
  * <ul>
  *   <li>The rate limiter gives out {@code burst} permits every {@code per × burst / requests}, so
- *       the connection never exceeds the CRM's rate, and with burst 1 no window of {@code per}
- *       holds more than {@code requests} calls.</li>
+ *       the connection never exceeds the CRM's rate; with burst 1 calls also start at least
+ *       {@code per / requests} apart, so no window of {@code per} holds more than {@code requests} calls.</li>
  *   <li>The retry tries again only {@link CrmRateLimitedException} and
  *       {@link CrmUnavailableException}. After a rate limit it waits what the CRM asked
  *       ({@code Retry-After}, reset header), never less; otherwise exponential backoff with full
@@ -54,6 +56,8 @@ public final class CrmResilience {
     private final CircuitBreaker breaker;
     private final Retry retry;
     private final AtomicReference<Instant> openUntil = new AtomicReference<>();
+    /** With burst 1, the earliest {@link System#nanoTime()} the next call may start at; see {@link #awaitTurn}. */
+    private final AtomicLong nextStart = new AtomicLong(Long.MIN_VALUE);
 
     /**
      * @param connectorType the connection type, first word of every message ({@code bitrix24})
@@ -103,7 +107,11 @@ public final class CrmResilience {
             attempts.incrementAndGet();
             return call.get();
         };
-        Supplier<T> limited = RateLimiter.decorateSupplier(limiter, counted);
+        Supplier<T> paced = () -> {
+            awaitTurn(endpoint);
+            return counted.get();
+        };
+        Supplier<T> limited = RateLimiter.decorateSupplier(limiter, paced);
         Supplier<T> guarded = CircuitBreaker.decorateSupplier(breaker, limited);
         Supplier<T> retried = Retry.decorateSupplier(retry, guarded);
         try {
@@ -134,6 +142,36 @@ public final class CrmResilience {
             call.run();
             return null;
         });
+    }
+
+    /**
+     * With burst 1, waits until the call may start {@code per / requests} after the previous one began.
+     * Resilience4j's limiter refreshes its permits per fixed period: a call that takes one period's
+     * permit late in it and the next call, taking the following period's permit at its start, may be
+     * only milliseconds apart, and a sliding window of {@code per} could hold {@code requests + 1}
+     * calls. Spacing the starts keeps the promise that no such window holds more than {@code requests}.
+     */
+    private void awaitTurn(String endpoint) {
+        if (policy.rateLimit().burst() != 1) {
+            return;
+        }
+        long gap = refreshPeriod(policy.rateLimit()).toNanos();
+        long start;
+        while (true) {
+            long now = System.nanoTime();
+            long next = nextStart.get();
+            start = next == Long.MIN_VALUE || now - next > 0 ? now : next;
+            if (nextStart.compareAndSet(next, start + gap)) {
+                break;
+            }
+        }
+        for (long wait = start - System.nanoTime(); wait > 0; wait = start - System.nanoTime()) {
+            LockSupport.parkNanos(wait);
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt();
+                throw new CrmUnavailableException(connectorType, endpoint, "interrupted while waiting for the rate limit");
+            }
+        }
     }
 
     /** The limit ({@code 2/PT1S}), the permits free now, and the breaker's state. */

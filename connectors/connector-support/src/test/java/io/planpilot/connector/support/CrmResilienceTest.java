@@ -311,6 +311,29 @@ class CrmResilienceTest {
     }
 
     @Test
+    void aCallLateInALimiterPeriodIsNotFollowedSoonerThanTheSpacing() throws Exception {
+        server.stubFor(get(urlPathEqualTo("/items")).willReturn(okJson(ITEMS_JSON)));
+        CrmHttpPolicy policy = fast().withRateLimit(new CrmHttpPolicy.RateLimit(5, Duration.ofSeconds(1), 1));
+        ItemsApi api = client(policy);
+        CrmResilience warm = resilience(fast());
+        for (int i = 0; i < 3; i++) {
+            warm.call(ItemsApi.ITEMS, () -> api.items(1));
+        }
+        server.resetRequests();
+        CrmResilience calls = resilience(policy);
+        // the first call takes the permit late in the limiter's first 200 ms period
+        Thread.sleep(150);
+
+        for (int i = 0; i < 6; i++) {
+            calls.call(ItemsApi.ITEMS, () -> api.items(1));
+        }
+
+        List<Instant> times = requestTimes();
+        assertThat(Duration.between(times.get(0), times.get(5))).as("six calls at 5 a second")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(980));
+    }
+
+    @Test
     void aReadTimeoutIsUnavailableAndRetried() {
         server.stubFor(get(urlPathEqualTo("/items")).inScenario("slow").whenScenarioStateIs(STARTED)
                 .willReturn(okJson(ITEMS_JSON).withFixedDelay(3000)).willSetStateTo("fast"));
