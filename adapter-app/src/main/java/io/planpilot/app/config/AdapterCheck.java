@@ -145,7 +145,7 @@ public final class AdapterCheck {
         if (!config.database().password().isEmpty()) {
             secrets.add(config.database().password());
         }
-        for (String token : List.of(config.adminToken(), config.previousAdminToken())) {
+        for (String token : List.of(config.adminToken(), config.previousAdminToken(), config.encryptionKey())) {
             if (!token.isEmpty()) {
                 secrets.add(token);
             }

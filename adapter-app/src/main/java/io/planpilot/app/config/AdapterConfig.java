@@ -24,6 +24,7 @@ public record AdapterConfig(
         String locale,
         String adminToken,
         String previousAdminToken,
+        String encryptionKey,
         List<String> frameAncestors,
         Path planFile,
         Path rulesFile,

@@ -66,6 +66,7 @@ public final class AdapterConfigReader {
         String locale = oneOf("adapter.locale", "ru", LOCALES);
         String adminToken = text("adapter.security.admin-token", "");
         String previousAdminToken = text("adapter.security.previous-admin-token", "");
+        String encryptionKey = encryptionKey();
         List<String> frameAncestors = frameAncestors();
         Path planFile = Path.of(text("adapter.plan-file", "config/plan.csv"));
         Path rulesFile = Path.of(text("adapter.rules-file", "config/rules.yml"));
@@ -83,7 +84,7 @@ public final class AdapterConfigReader {
             throw new InvalidConfigurationException(problems);
         }
         return new AdapterConfig(dataDir, baseCurrency, rates, zone, lookback, stale, holidays, publicBaseUrl,
-                locale, adminToken, previousAdminToken, frameAncestors, planFile, rulesFile, database, webhooks, actions, rules, connections);
+                locale, adminToken, previousAdminToken, encryptionKey, frameAncestors, planFile, rulesFile, database, webhooks, actions, rules, connections);
     }
 
     private String text(String key, String fallback) {
@@ -229,6 +230,23 @@ public final class AdapterConfigReader {
         }
         return new WebhooksConfig(maxBodySize, workers == null ? defaults.workers() : workers, poll, batchSize, window,
                 lease, maxAttempts, initialBackoff, maxBackoff, retention);
+    }
+
+    /** Base64 of 32 bytes (AES-256), or empty: then one is generated under the data dir. */
+    private String encryptionKey() {
+        String key = text("adapter.security.encryption-key", "");
+        if (!key.isEmpty()) {
+            try {
+                if (java.util.Base64.getDecoder().decode(key).length == 32) {
+                    return key;
+                }
+            } catch (IllegalArgumentException e) {
+                // reported below
+            }
+            problems.add(new ConfigProblem("adapter.security.encryption-key",
+                    "must be 32 random bytes in Base64 (openssl rand -base64 32), or empty to generate one"));
+        }
+        return "";
     }
 
     private ActionsConfig actions() {

@@ -55,6 +55,14 @@ public interface Connector {
     }
 
     /**
+     * Where a person opens the deal in the CRM's own web interface, for the dashboard's links;
+     * empty when the CRM has no such page or the connector cannot tell it (a CSV export).
+     */
+    default java.util.Optional<String> dealUrl(String dealId) {
+        return java.util.Optional.empty();
+    }
+
+    /**
      * Writes into the CRM and returns the CRM's id of what it created. A write whose idempotency key
      * the CRM already holds returns the existing id and creates nothing.
      */
