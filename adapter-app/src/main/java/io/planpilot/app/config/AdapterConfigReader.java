@@ -344,8 +344,8 @@ public final class AdapterConfigReader {
                 dimensions.put(dimension, field);
             }
         }
-        Map<String, String> options = new TreeMap<>();
-        names.unusedBelow(prefix).forEach((relative, name) -> options.put(relative, names.value(name)));
+        Map<String, String> given = new TreeMap<>();
+        names.unusedBelow(prefix).forEach((relative, name) -> given.put(relative, names.value(name)));
 
         if (type == null || type.isEmpty()) {
             problems.add(new ConfigProblem(prefix + ".type", "is required (one of " + new java.util.TreeSet<>(CONTRACT_TYPES) + ")"));
@@ -358,10 +358,31 @@ public final class AdapterConfigReader {
                     : "unknown connection type '" + type + "' (one of " + new java.util.TreeSet<>(CONTRACT_TYPES) + ")"));
             return null;
         }
+        Map<String, String> options = canonical(given, factory.optionNames());
         ConnectionConfig connection = new ConnectionConfig(id, type, interval, rateLimit, dimensions, options);
         ConnectionSettings settings = connection.settings(zone, baseCurrency);
         factory.validate(settings).forEach(p -> problems.add(new ConfigProblem(prefix + "." + p.key(), p.problem())));
         return connection;
+    }
+
+    /**
+     * Option keys as the connector names them: a key from an environment variable has lost its
+     * dashes ({@code baseurl}), so a key the connector does not take is matched, ignoring dashes,
+     * dots and case, against the keys it does.
+     */
+    private static Map<String, String> canonical(Map<String, String> options, java.util.Set<String> known) {
+        if (known.isEmpty()) {
+            return options;
+        }
+        Map<String, String> bySquashed = new java.util.HashMap<>();
+        known.forEach(name -> bySquashed.put(squashed(name), name));
+        Map<String, String> result = new TreeMap<>();
+        options.forEach((key, value) -> result.put(known.contains(key) ? key : bySquashed.getOrDefault(squashed(key), key), value));
+        return result;
+    }
+
+    private static String squashed(String key) {
+        return key.replace("-", "").replace(".", "").replace("_", "").toLowerCase(java.util.Locale.ROOT);
     }
 
     private Duration duration(String key, Duration fallback) {

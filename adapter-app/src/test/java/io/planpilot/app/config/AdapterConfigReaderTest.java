@@ -163,6 +163,25 @@ class AdapterConfigReaderTest {
         return problems.stream().map(ConfigProblem::key).toList();
     }
 
+    @Test
+    void connectionOptionsGivenAsEnvironmentVariablesAreTakenUnderTheConnectorsOwnNames() {
+        AdapterConfigReader all = new AdapterConfigReader(ConnectorCatalog.installed());
+        StandardEnvironment environment = environment(Map.of());
+        environment.getPropertySources().addLast(new org.springframework.core.env.SystemEnvironmentPropertySource(
+                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of(
+                "ADAPTER_CONNECTIONS_B24_TYPE", "bitrix24",
+                "ADAPTER_CONNECTIONS_B24_BASEURL", "https://acme.bitrix24.ru/rest/1/abcdefghijkl/",
+                "ADAPTER_CONNECTIONS_B24_APPLICATIONTOKEN", "app-token",
+                "ADAPTER_CONNECTIONS_B24_RETRY_MAXATTEMPTS", "4")));
+
+        AdapterConfig config = all.read(environment);
+
+        assertThat(config.connections().get("b24").options())
+                .containsEntry("base-url", "https://acme.bitrix24.ru/rest/1/abcdefghijkl/")
+                .containsEntry("application-token", "app-token")
+                .containsEntry("retry.max-attempts", "4");
+    }
+
     private static StandardEnvironment environment(Map<String, Object> properties) {
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources().forEach(source -> environment.getPropertySources().remove(source.getName()));

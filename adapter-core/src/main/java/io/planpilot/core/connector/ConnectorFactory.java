@@ -19,4 +19,13 @@ public interface ConnectorFactory {
     List<SettingProblem> validate(ConnectionSettings settings);
 
     Connector create(ConnectionSettings settings);
+
+    /**
+     * The option keys this connector takes ({@code base-url}, {@code retry.max-attempts}, ...), so
+     * that a key given as an environment variable, which loses its dashes
+     * ({@code ADAPTER_CONNECTIONS_B24_BASEURL}), is still recognised. Empty: names are taken as given.
+     */
+    default java.util.Set<String> optionNames() {
+        return java.util.Set.of();
+    }
 }

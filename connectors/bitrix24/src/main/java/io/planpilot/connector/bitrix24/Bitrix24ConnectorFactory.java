@@ -32,4 +32,11 @@ public final class Bitrix24ConnectorFactory implements ConnectorFactory {
     public Connector create(ConnectionSettings settings) {
         return new Bitrix24Connector(settings, Bitrix24ConnectorProperties.of(settings));
     }
+
+    @Override
+    public java.util.Set<String> optionNames() {
+        java.util.Set<String> names = new java.util.HashSet<>(Bitrix24ConnectorProperties.OWN_KEYS);
+        names.addAll(io.planpilot.connector.support.CrmHttpPolicy.OPTION_KEYS);
+        return java.util.Set.copyOf(names);
+    }
 }

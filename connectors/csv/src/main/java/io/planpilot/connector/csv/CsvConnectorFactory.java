@@ -30,4 +30,9 @@ public final class CsvConnectorFactory implements ConnectorFactory {
     public Connector create(ConnectionSettings settings) {
         return new CsvConnector(settings);
     }
+
+    @Override
+    public java.util.Set<String> optionNames() {
+        return java.util.Set.of(CsvConnectorProperties.PATH);
+    }
 }

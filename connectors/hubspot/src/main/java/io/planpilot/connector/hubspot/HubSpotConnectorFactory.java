@@ -32,4 +32,11 @@ public final class HubSpotConnectorFactory implements ConnectorFactory {
     public Connector create(ConnectionSettings settings) {
         return new HubSpotConnector(settings, HubSpotConnectorProperties.of(settings));
     }
+
+    @Override
+    public java.util.Set<String> optionNames() {
+        java.util.Set<String> names = new java.util.HashSet<>(HubSpotConnectorProperties.OWN_KEYS);
+        names.addAll(io.planpilot.connector.support.CrmHttpPolicy.OPTION_KEYS);
+        return java.util.Set.copyOf(names);
+    }
 }

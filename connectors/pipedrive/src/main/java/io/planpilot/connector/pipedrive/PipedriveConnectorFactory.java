@@ -32,4 +32,11 @@ public final class PipedriveConnectorFactory implements ConnectorFactory {
     public Connector create(ConnectionSettings settings) {
         return new PipedriveConnector(settings, PipedriveConnectorProperties.of(settings));
     }
+
+    @Override
+    public java.util.Set<String> optionNames() {
+        java.util.Set<String> names = new java.util.HashSet<>(PipedriveConnectorProperties.OWN_KEYS);
+        names.addAll(io.planpilot.connector.support.CrmHttpPolicy.OPTION_KEYS);
+        return java.util.Set.copyOf(names);
+    }
 }
