@@ -1,5 +1,6 @@
 package io.planpilot.connector.amocrm;
 
+import io.planpilot.connector.support.WriteMarker;
 import io.planpilot.connector.support.CrmCallException;
 import io.planpilot.connector.support.CrmClients;
 import io.planpilot.connector.support.CrmRateLimitedException;
@@ -84,7 +85,7 @@ import java.util.regex.Pattern;
  * {@link #receive} takes the account's webhooks ({@link AmoCrmWebhooks}); {@link #reread} reads the
  * announced leads by id ({@code filter[id][]}), a lead that is gone coming back as a deletion; their
  * status events come with the next sync. Writes carry the adapter's idempotency key as a last line
- * {@code planpilot:<key>} (the {@link #MARKER}) of the task's or note's text and look for it before
+ * {@code planpilot:<key>} (the {@link WriteMarker}) of the task's or note's text and look for it before
  * creating anything, and again before a retried attempt. amoCRM has no notification call: the app
  * sends a task for the user instead ({@link io.planpilot.core.connector.WriteRouting}).
  */
@@ -102,8 +103,6 @@ final class AmoCrmConnector implements Connector {
     static final String RECONCILE_STEP = "reconcile";
 
     /** What starts the last line of every text the adapter writes: {@code planpilot:<idempotency key>}. */
-    public static final String MARKER = "planpilot:";
-    private static final Pattern MARKER_LINE = Pattern.compile("(?m)^" + Pattern.quote(MARKER) + "(\\S+)\\s*$");
     private static final Pattern LEADS_POSITION = Pattern.compile("^" + LEADS_STEP + "(\\d+):(\\d+)$");
     private static final Duration CATALOG_MAX_AGE = Duration.ofMinutes(10);
     private static final int FIND_PAGES = 4;
@@ -618,35 +617,9 @@ final class AmoCrmConnector implements Connector {
 
     // ------------------------------------------------------------------ writes
 
-    /** The idempotency key a text the adapter wrote carries (its {@link #MARKER} line), if any: how its own writes are recognised. */
-    public static Optional<String> idempotencyKeyIn(String text) {
-        if (text == null) {
-            return Optional.empty();
-        }
-        Matcher matcher = MARKER_LINE.matcher(text);
-        String key = null;
-        while (matcher.find()) {
-            key = matcher.group(1);
-        }
-        return Optional.ofNullable(key);
-    }
-
-    /** {@code text} with the marker of {@code key} as its last line. */
-    static String marked(String text, String key) {
-        String marker = MARKER + key;
-        return text == null || text.isBlank() ? marker : text.stripTrailing() + "\n\n" + marker;
-    }
-
-    private static boolean carries(String text, String key) {
-        return idempotencyKeyIn(text).map(key::equals).orElse(false);
-    }
-
     @Override
     public String write(CrmWrite write) {
-        if (write.idempotencyKey() == null || write.idempotencyKey().isBlank() || write.idempotencyKey().matches(".*\\s.*")) {
-            throw new ConnectorException("amocrm write: the idempotency key must be non-empty text without spaces (got '"
-                    + write.idempotencyKey() + "')");
-        }
+        WriteMarker.requireKey(AmoCrmConnectorFactory.TYPE, write);
         if (write instanceof CrmWrite.Task task) {
             return writeTask(task);
         }
@@ -669,7 +642,7 @@ final class AmoCrmConnector implements Connector {
                     "an amoCRM task needs its responsible user's id (responsible_user_id); got '" + task.assignee() + "'");
         }
         Long lead = leadId(task.dealId(), AmoCrmClient.ADD_TASKS);
-        String text = marked(joined(task.title(), task.description()), task.idempotencyKey());
+        String text = WriteMarker.mark(joined(task.title(), task.description()), task.idempotencyKey());
         Instant deadline = task.deadline() != null ? task.deadline()
                 : clock.instant().atZone(settings.zone()).toLocalDate().atTime(LocalTime.of(23, 59)).atZone(settings.zone()).toInstant();
         AmoCrmDtos.TaskAdd body = new AmoCrmDtos.TaskAdd(text, deadline.getEpochSecond(), Long.parseLong(task.assignee().trim()),
@@ -706,7 +679,7 @@ final class AmoCrmConnector implements Connector {
             AmoCrmDtos.Tasks answer = calls.call(AmoCrmClient.TASKS, () -> client.tasks(query));
             List<AmoCrmDtos.Task> tasks = answer == null || answer.embedded() == null || answer.embedded().tasks() == null
                     ? List.of() : answer.embedded().tasks();
-            Optional<String> found = tasks.stream().filter(t -> carries(t.text(), task.idempotencyKey()) && t.id() != null)
+            Optional<String> found = tasks.stream().filter(t -> WriteMarker.carries(t.text(), task.idempotencyKey()) && t.id() != null)
                     .map(t -> String.valueOf(t.id())).findFirst();
             if (found.isPresent() || tasks.size() < PAGE_SIZE || !hasNext(answer.links())) {
                 return found;
@@ -727,7 +700,7 @@ final class AmoCrmConnector implements Connector {
                     "a note needs the lead it belongs to");
         }
         AmoCrmDtos.NoteAdd body = new AmoCrmDtos.NoteAdd(lead, "common",
-                new AmoCrmDtos.NoteText(marked(comment.text(), comment.idempotencyKey())));
+                new AmoCrmDtos.NoteText(WriteMarker.mark(comment.text(), comment.idempotencyKey())));
         Optional<String> existing = findNote(lead, comment.idempotencyKey());
         if (existing.isPresent()) {
             return existing.get();
@@ -757,7 +730,7 @@ final class AmoCrmConnector implements Connector {
             List<AmoCrmDtos.Note> notes = answer == null || answer.embedded() == null || answer.embedded().notes() == null
                     ? List.of() : answer.embedded().notes();
             Optional<String> found = notes.stream().filter(n -> n.id() != null && n.params() != null
-                            && carries(n.params().path("text").asString(""), key))
+                            && WriteMarker.carries(n.params().path("text").asString(""), key))
                     .map(n -> String.valueOf(n.id())).findFirst();
             if (found.isPresent() || notes.size() < PAGE_SIZE || !hasNext(answer.links())) {
                 return found;

@@ -300,7 +300,7 @@ class AmoCrmConnectorTest {
 
         assertThat(fake.account.tasks.values()).filteredOn(t -> t.text.endsWith("planpilot:k-lost"))
                 .singleElement().satisfies(t -> assertThat(String.valueOf(t.id)).isEqualTo(id));
-        assertThat(AmoCrmConnector.idempotencyKeyIn(fake.account.tasks.get(Long.parseLong(id)).text)).contains("k-lost");
+        assertThat(io.planpilot.connector.support.WriteMarker.keyIn(fake.account.tasks.get(Long.parseLong(id)).text)).contains("k-lost");
     }
 
     @Test

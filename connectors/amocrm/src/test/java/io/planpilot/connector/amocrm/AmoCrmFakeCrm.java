@@ -209,7 +209,7 @@ final class AmoCrmFakeCrm implements FakeCrm {
     @Override
     public synchronized void verifyTaskWritten(CrmWrite.Task task) {
         String text = (task.description() == null ? task.title() : task.title() + "\n" + task.description())
-                + "\n\n" + AmoCrmConnector.MARKER + task.idempotencyKey();
+                + "\n\n" + io.planpilot.connector.support.WriteMarker.PREFIX + task.idempotencyKey();
         ArrayNode body = AmoCrmAccount.JSON.createArrayNode();
         ObjectNode item = body.addObject();
         item.put("text", text);
@@ -231,7 +231,7 @@ final class AmoCrmFakeCrm implements FakeCrm {
 
     @Override
     public synchronized void verifyCommentWritten(CrmWrite.Comment comment) {
-        String text = comment.text() + "\n\n" + AmoCrmConnector.MARKER + comment.idempotencyKey();
+        String text = comment.text() + "\n\n" + io.planpilot.connector.support.WriteMarker.PREFIX + comment.idempotencyKey();
         ArrayNode body = AmoCrmAccount.JSON.createArrayNode();
         ObjectNode item = body.addObject();
         item.put("entity_id", Long.parseLong(comment.dealId()));

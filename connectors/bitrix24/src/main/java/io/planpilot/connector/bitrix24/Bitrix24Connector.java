@@ -1,5 +1,6 @@
 package io.planpilot.connector.bitrix24;
 
+import io.planpilot.connector.support.WriteMarker;
 import io.planpilot.connector.bitrix24.Bitrix24Dtos.ListParams;
 import io.planpilot.connector.support.CrmCallException;
 import io.planpilot.connector.support.CrmClients;
@@ -60,7 +61,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * A Bitrix24 portal through an incoming webhook ({@code base-url}), kept current by its outgoing
@@ -100,9 +100,9 @@ import java.util.regex.Pattern;
  * {@link #receive} takes the outgoing webhooks ({@link Bitrix24Webhooks}); {@link #reread} reads
  * announced deals and activities by id ({@code filter {"@ID": [...]}}), a deal or activity that is
  * gone coming back as a deletion. Writes carry the adapter's idempotency key as a last line
- * {@code planpilot:<key>} (the {@link #MARKER}) of the task's description or the comment's text, and
+ * {@code planpilot:<key>} (the {@link WriteMarker}) of the task's description or the comment's text, and
  * look for it before creating anything; the adapter's own writes are recognised by that marker
- * ({@link #idempotencyKeyIn}). The adapter never updates a deal, so its writes cannot start the loop
+ * ({@link WriteMarker#keyIn}). The adapter never updates a deal, so its writes cannot start the loop
  * of {@code ONCRMDEALUPDATE} events an update-on-update handler would.
  */
 final class Bitrix24Connector implements Connector {
@@ -115,8 +115,6 @@ final class Bitrix24Connector implements Connector {
     static final String RECONCILE_STEP = "reconcile";
 
     /** What starts the last line of every text the adapter writes: {@code planpilot:<idempotency key>}. */
-    public static final String MARKER = "planpilot:";
-    private static final Pattern MARKER_LINE = Pattern.compile("(?m)^" + Pattern.quote(MARKER) + "(\\S+)\\s*$");
 
     static final List<String> DEAL_FIELDS = List.of("ID", "TITLE", "CATEGORY_ID", "STAGE_ID", "STAGE_SEMANTIC_ID",
             "OPPORTUNITY", "CURRENCY_ID", "PROBABILITY", "ASSIGNED_BY_ID", "DATE_CREATE", "DATE_MODIFY", "CLOSEDATE",
@@ -992,35 +990,9 @@ final class Bitrix24Connector implements Connector {
 
     // ------------------------------------------------------------------ writes
 
-    /** The idempotency key a text the adapter wrote carries (its {@link #MARKER} line), if any: how its own writes are recognised. */
-    public static Optional<String> idempotencyKeyIn(String text) {
-        if (text == null) {
-            return Optional.empty();
-        }
-        java.util.regex.Matcher matcher = MARKER_LINE.matcher(text);
-        String key = null;
-        while (matcher.find()) {
-            key = matcher.group(1);
-        }
-        return Optional.ofNullable(key);
-    }
-
-    /** {@code text} with the marker of {@code key} as its last line. */
-    static String marked(String text, String key) {
-        String marker = MARKER + key;
-        return text == null || text.isBlank() ? marker : text.stripTrailing() + "\n\n" + marker;
-    }
-
-    private static boolean carries(String text, String key) {
-        return idempotencyKeyIn(text).map(key::equals).orElse(false);
-    }
-
     @Override
     public String write(CrmWrite write) {
-        if (write.idempotencyKey() == null || write.idempotencyKey().isBlank() || write.idempotencyKey().matches(".*\\s.*")) {
-            throw new ConnectorException("bitrix24 write: the idempotency key must be non-empty text without spaces (got '"
-                    + write.idempotencyKey() + "')");
-        }
+        WriteMarker.requireKey(Bitrix24ConnectorFactory.TYPE, write);
         if (write instanceof CrmWrite.Task task) {
             return writeTask(task);
         }
@@ -1052,7 +1024,7 @@ final class Bitrix24Connector implements Connector {
         }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("TITLE", task.title());
-        fields.put("DESCRIPTION", marked(task.description(), task.idempotencyKey()));
+        fields.put("DESCRIPTION", WriteMarker.mark(task.description(), task.idempotencyKey()));
         fields.put("RESPONSIBLE_ID", number(task.assignee()));
         if (task.deadline() != null) {
             fields.put("DEADLINE", DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
@@ -1091,7 +1063,7 @@ final class Bitrix24Connector implements Connector {
         if (answer == null || answer.result() == null || answer.result().tasks() == null) {
             return Optional.empty();
         }
-        return answer.result().tasks().stream().filter(t -> carries(t.description(), task.idempotencyKey()))
+        return answer.result().tasks().stream().filter(t -> WriteMarker.carries(t.description(), task.idempotencyKey()))
                 .map(Bitrix24Dtos.TaskItem::id).findFirst();
     }
 
@@ -1112,7 +1084,7 @@ final class Bitrix24Connector implements Connector {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("ENTITY_ID", number(comment.dealId()));
         fields.put("ENTITY_TYPE", "deal");
-        fields.put("COMMENT", marked(comment.text(), comment.idempotencyKey()));
+        fields.put("COMMENT", WriteMarker.mark(comment.text(), comment.idempotencyKey()));
         AtomicInteger attempts = new AtomicInteger();
         return calls.call(Bitrix24Client.TIMELINE_COMMENT_ADD, () -> {
             if (attempts.incrementAndGet() > 1) {
@@ -1141,7 +1113,7 @@ final class Bitrix24Connector implements Connector {
             if (answer == null || answer.result() == null) {
                 return Optional.empty();
             }
-            Optional<String> found = answer.result().stream().filter(c -> carries(c.comment(), comment.idempotencyKey()))
+            Optional<String> found = answer.result().stream().filter(c -> WriteMarker.carries(c.comment(), comment.idempotencyKey()))
                     .map(Bitrix24Dtos.Comment::id).findFirst();
             if (found.isPresent() || answer.next() == null) {
                 return found;

@@ -303,7 +303,7 @@ class Bitrix24ConnectorTest {
         assertThat(fake.portal.tasks.firstEntry().getValue().text("description"))
                 .isEqualTo("About the offer\n\nplanpilot:rule-7:deal-2:2026-11");
         assertThat(fake.portal.tasks.firstEntry().getValue().text("deadline")).isEqualTo("2026-12-01T12:00:00+03:00");
-        assertThat(Bitrix24Connector.idempotencyKeyIn(fake.portal.tasks.firstEntry().getValue().text("description")))
+        assertThat(io.planpilot.connector.support.WriteMarker.keyIn(fake.portal.tasks.firstEntry().getValue().text("description")))
                 .contains("rule-7:deal-2:2026-11");
     }
 

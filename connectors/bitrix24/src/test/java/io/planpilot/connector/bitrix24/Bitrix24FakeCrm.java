@@ -274,7 +274,7 @@ final class Bitrix24FakeCrm implements FakeCrm {
         ObjectNode fields = Bitrix24Portal.JSON.createObjectNode();
         fields.put("TITLE", task.title());
         fields.put("DESCRIPTION", (task.description() == null ? "" : task.description() + "\n\n")
-                + Bitrix24Connector.MARKER + task.idempotencyKey());
+                + io.planpilot.connector.support.WriteMarker.PREFIX + task.idempotencyKey());
         fields.put("RESPONSIBLE_ID", Long.parseLong(task.assignee()));
         if (task.deadline() != null) {
             fields.put("DEADLINE", java.time.format.DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(
@@ -303,7 +303,7 @@ final class Bitrix24FakeCrm implements FakeCrm {
 
     @Override
     public synchronized void verifyCommentWritten(CrmWrite.Comment comment) {
-        String text = comment.text() + "\n\n" + Bitrix24Connector.MARKER + comment.idempotencyKey();
+        String text = comment.text() + "\n\n" + io.planpilot.connector.support.WriteMarker.PREFIX + comment.idempotencyKey();
         ObjectNode fields = Bitrix24Portal.JSON.createObjectNode();
         fields.put("ENTITY_ID", Long.parseLong(comment.dealId()));
         fields.put("ENTITY_TYPE", "deal");

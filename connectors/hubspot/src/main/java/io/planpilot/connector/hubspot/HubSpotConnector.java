@@ -1,5 +1,6 @@
 package io.planpilot.connector.hubspot;
 
+import io.planpilot.connector.support.WriteMarker;
 import io.planpilot.connector.hubspot.HubSpotDtos.CrmObject;
 import io.planpilot.connector.hubspot.HubSpotMapper.ActivityKind;
 import io.planpilot.connector.support.CrmCallException;
@@ -53,8 +54,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A HubSpot account through an app's access token, kept current by the app's signed webhooks. Every
@@ -94,7 +93,7 @@ import java.util.regex.Pattern;
  * announced deals by id ({@code POST objects/deals/batch/read}, 100 a request, with
  * {@code propertiesWithHistory=dealstage}); a deal not returned comes back as a deletion. Tasks
  * ({@code POST objects/tasks}, associated with the deal by type 216) and notes ({@code POST objects/notes},
- * type 214) end in a line {@code planpilot:<idempotency key>} (the {@link #MARKER}); before creating, and
+ * type 214) end in a line {@code planpilot:<idempotency key>} (the {@link WriteMarker}); before creating, and
  * again before a retried attempt, a search looks for it. A notification becomes a task for the user
  * ({@link WriteRouting}): HubSpot has no public call to notify a user.
  */
@@ -111,9 +110,7 @@ final class HubSpotConnector implements Connector {
     static final String END = "end";
 
     /** What starts the last line of every text the adapter writes: {@code planpilot:<idempotency key>}. */
-    public static final String MARKER = "planpilot:";
     // HubSpot may keep a body as HTML (<p>…</p>), so the key ends at a tag or quote as well as at white space
-    private static final Pattern MARKER_TEXT = Pattern.compile(Pattern.quote(MARKER) + "([^\\s<>\"']+)");
     private static final Duration CATALOG_MAX_AGE = Duration.ofMinutes(10);
     /** The scopes the adapter needs, and what each gives it. */
     static final Map<String, String> SCOPES = scopes();
@@ -686,36 +683,9 @@ final class HubSpotConnector implements Connector {
 
     // ------------------------------------------------------------------ writes
 
-    /** The idempotency key a text the adapter wrote carries (its {@link #MARKER}), if any: how its own writes are recognised. */
-    public static Optional<String> idempotencyKeyIn(String text) {
-        if (text == null) {
-            return Optional.empty();
-        }
-        Matcher matcher = MARKER_TEXT.matcher(text);
-        String key = null;
-        while (matcher.find()) {
-            key = matcher.group(1);
-        }
-        return Optional.ofNullable(key);
-    }
-
-    /** {@code text} with the marker of {@code key} as its last line. */
-    static String marked(String text, String key) {
-        String marker = MARKER + key;
-        return text == null || text.isBlank() ? marker : text.stripTrailing() + "\n\n" + marker;
-    }
-
-    private static boolean carries(String text, String key) {
-        return idempotencyKeyIn(text).map(key::equals).orElse(false);
-    }
-
     @Override
     public String write(CrmWrite write) {
-        if (write.idempotencyKey() == null || write.idempotencyKey().isBlank()
-                || !write.idempotencyKey().matches("[^\\s<>\"']+")) {
-            throw new ConnectorException("hubspot write: the idempotency key must be non-empty text without spaces, "
-                    + "quotes or angle brackets (got '" + write.idempotencyKey() + "')");
-        }
+        WriteMarker.requireKey(HubSpotConnectorFactory.TYPE, write);
         CrmWrite fitted = WriteRouting.fit(write, capabilities(), clock.instant()).orElseThrow();
         if (fitted instanceof CrmWrite.Comment comment) {
             return writeNote(comment);
@@ -742,7 +712,7 @@ final class HubSpotConnector implements Connector {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("hs_timestamp", (task.deadline() == null ? clock.instant() : task.deadline()).toString());
         props.put("hs_task_subject", task.title());
-        props.put("hs_task_body", marked(task.description(), task.idempotencyKey()));
+        props.put("hs_task_body", WriteMarker.mark(task.description(), task.idempotencyKey()));
         if (task.assignee() != null && !task.assignee().isBlank()) {
             props.put("hubspot_owner_id", task.assignee().trim());
         }
@@ -789,7 +759,7 @@ final class HubSpotConnector implements Connector {
         }
         Map<String, String> props = new LinkedHashMap<>();
         props.put("hs_timestamp", clock.instant().toString());
-        props.put("hs_note_body", marked(comment.text(), comment.idempotencyKey()));
+        props.put("hs_note_body", WriteMarker.mark(comment.text(), comment.idempotencyKey()));
         HubSpotDtos.CreateRequest request = new HubSpotDtos.CreateRequest(props, toDeal(comment.dealId(), NOTE_TO_DEAL));
         AtomicInteger attempts = new AtomicInteger();
         return call(HubSpotClient.NOTES_CREATE, () -> {
@@ -812,7 +782,7 @@ final class HubSpotConnector implements Connector {
         if (page == null || page.results() == null) {
             return Optional.empty();
         }
-        return page.results().stream().filter(r -> r.properties() != null && carries(r.properties().get(bodyProperty), key))
+        return page.results().stream().filter(r -> r.properties() != null && WriteMarker.carries(r.properties().get(bodyProperty), key))
                 .map(CrmObject::id).findFirst();
     }
 

@@ -211,7 +211,7 @@ class HubSpotConnectorTest {
 
         assertThat(fake.portal.of("tasks").values()).filteredOn(t -> t.props.containsKey("hs_task_subject")).hasSize(1)
                 .allSatisfy(t -> assertThat(String.valueOf(t.id)).isEqualTo(id));
-        assertThat(HubSpotConnector.idempotencyKeyIn(fake.portal.of("tasks").get(Long.parseLong(id)).props.get("hs_task_body")))
+        assertThat(io.planpilot.connector.support.WriteMarker.keyIn(fake.portal.of("tasks").get(Long.parseLong(id)).props.get("hs_task_body")))
                 .contains("rule-7-2026-11");
     }
 
@@ -228,8 +228,8 @@ class HubSpotConnectorTest {
 
     @Test
     void theAdaptersMarkerIsFoundInPlainAndHtmlBodies() {
-        assertThat(HubSpotConnector.idempotencyKeyIn("Call back\n\nplanpilot:k-1")).contains("k-1");
-        assertThat(HubSpotConnector.idempotencyKeyIn("<p>Call back</p><p>planpilot:k-2</p>")).contains("k-2");
-        assertThat(HubSpotConnector.idempotencyKeyIn("written by hand")).isEmpty();
+        assertThat(io.planpilot.connector.support.WriteMarker.keyIn("Call back\n\nplanpilot:k-1")).contains("k-1");
+        assertThat(io.planpilot.connector.support.WriteMarker.keyIn("<p>Call back</p><p>planpilot:k-2</p>")).contains("k-2");
+        assertThat(io.planpilot.connector.support.WriteMarker.keyIn("written by hand")).isEmpty();
     }
 }

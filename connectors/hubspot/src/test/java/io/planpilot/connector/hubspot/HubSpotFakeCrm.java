@@ -282,7 +282,7 @@ final class HubSpotFakeCrm implements FakeCrm {
 
     @Override
     public synchronized void verifyTaskWritten(CrmWrite.Task task) {
-        String body = (task.description() == null ? "" : task.description() + "\n\n") + HubSpotConnector.MARKER + task.idempotencyKey();
+        String body = (task.description() == null ? "" : task.description() + "\n\n") + io.planpilot.connector.support.WriteMarker.PREFIX + task.idempotencyKey();
         ObjectNode request = HubSpotPortal.JSON.createObjectNode();
         ObjectNode properties = request.putObject("properties");
         properties.put("hs_timestamp", task.deadline() == null ? "${json-unit.any-string}" : task.deadline().toString());
@@ -306,7 +306,7 @@ final class HubSpotFakeCrm implements FakeCrm {
 
     @Override
     public synchronized void verifyCommentWritten(CrmWrite.Comment comment) {
-        String body = comment.text() + "\n\n" + HubSpotConnector.MARKER + comment.idempotencyKey();
+        String body = comment.text() + "\n\n" + io.planpilot.connector.support.WriteMarker.PREFIX + comment.idempotencyKey();
         String request = "{\"properties\":{\"hs_timestamp\":\"${json-unit.any-string}\",\"hs_note_body\":"
                 + HubSpotPortal.JSON.writeValueAsString(body) + "},\"associations\":[{\"to\":{\"id\":\"" + comment.dealId()
                 + "\"},\"types\":[{\"associationCategory\":\"HUBSPOT_DEFINED\",\"associationTypeId\":214}]}]}";

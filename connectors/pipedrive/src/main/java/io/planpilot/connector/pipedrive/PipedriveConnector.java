@@ -1,5 +1,6 @@
 package io.planpilot.connector.pipedrive;
 
+import io.planpilot.connector.support.WriteMarker;
 import feign.RequestInterceptor;
 import feign.TypedResponse;
 import io.planpilot.connector.support.CrmCallException;
@@ -57,8 +58,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A Pipedrive company through its API with a personal API token ({@code x-api-token}), kept current by
@@ -93,7 +92,7 @@ import java.util.regex.Pattern;
  * and activities by id ({@code ids=}, 100 a request), those not found coming back as deletions. A task
  * is an activity ({@code POST /api/v2/activities}, type {@code task}), a comment a note
  * ({@code POST /v1/notes}); Pipedrive has no notifications, so a notification becomes a task for the
- * user ({@link WriteRouting}). Every text written ends with the {@link #MARKER} line
+ * user ({@link WriteRouting}). Every text written ends with the {@link WriteMarker} line
  * {@code planpilot:<key>}, looked for before anything is created.
  */
 final class PipedriveConnector implements Connector {
@@ -107,9 +106,7 @@ final class PipedriveConnector implements Connector {
     static final String END_STEP = "end";
 
     /** What starts the last line of every text the adapter writes: {@code planpilot:<idempotency key>}. */
-    public static final String MARKER = "planpilot:";
     /** The marker in plain text or in the HTML Pipedrive may turn a note into ({@code <p>planpilot:key</p>}). */
-    private static final Pattern MARKER_TEXT = Pattern.compile("(?:^|[\\s>])" + Pattern.quote(MARKER) + "([^\\s<>\"&]+)");
     private static final DateTimeFormatter DATE = DateTimeFormatter.ISO_LOCAL_DATE;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm");
     private static final Duration CATALOG_MAX_AGE = Duration.ofMinutes(10);
@@ -595,36 +592,9 @@ final class PipedriveConnector implements Connector {
 
     // ------------------------------------------------------------------ writes
 
-    /** The idempotency key a text the adapter wrote carries (its last {@link #MARKER}), if any: how its own writes are recognised. */
-    public static Optional<String> idempotencyKeyIn(String text) {
-        if (text == null) {
-            return Optional.empty();
-        }
-        Matcher matcher = MARKER_TEXT.matcher(text);
-        String key = null;
-        while (matcher.find()) {
-            key = matcher.group(1);
-        }
-        return Optional.ofNullable(key);
-    }
-
-    /** {@code text} with the marker of {@code key} as its last line. */
-    static String marked(String text, String key) {
-        String marker = MARKER + key;
-        return text == null || text.isBlank() ? marker : text.stripTrailing() + "\n\n" + marker;
-    }
-
-    private static boolean carries(String text, String key) {
-        return idempotencyKeyIn(text).map(key::equals).orElse(false);
-    }
-
     @Override
     public String write(CrmWrite write) {
-        if (write.idempotencyKey() == null || write.idempotencyKey().isBlank()
-                || !write.idempotencyKey().matches("[^\\s<>\"&]+")) {
-            throw new ConnectorException("pipedrive write: the idempotency key must be non-empty text without spaces, "
-                    + "<, >, \" or & (got '" + write.idempotencyKey() + "')");
-        }
+        WriteMarker.requireKey(PipedriveConnectorFactory.TYPE, write);
         CrmWrite fitted = WriteRouting.fit(write, capabilities(), clock.instant()).orElseThrow();
         if (fitted instanceof CrmWrite.Comment comment) {
             return writeComment(comment);
@@ -654,7 +624,7 @@ final class PipedriveConnector implements Connector {
         Instant due = task.deadline();
         PipedriveDtos.ActivityAdd body = new PipedriveDtos.ActivityAdd(task.title(), "task", owner, deal,
                 due == null ? null : DATE.format(due.atOffset(ZoneOffset.UTC)),
-                due == null ? null : TIME.format(due.atOffset(ZoneOffset.UTC)), marked(task.description(), task.idempotencyKey()));
+                due == null ? null : TIME.format(due.atOffset(ZoneOffset.UTC)), WriteMarker.mark(task.description(), task.idempotencyKey()));
         AtomicInteger attempts = new AtomicInteger();
         return calls.attempt(PipedriveClient.ADD_ACTIVITY, () -> {
             if (attempts.incrementAndGet() > 1) {
@@ -692,7 +662,7 @@ final class PipedriveConnector implements Connector {
             if (answer == null || answer.data() == null) {
                 return Optional.empty();
             }
-            Optional<String> found = answer.data().stream().filter(a -> carries(a.note(), key))
+            Optional<String> found = answer.data().stream().filter(a -> WriteMarker.carries(a.note(), key))
                     .map(a -> a.id().trim()).findFirst();
             cursor = answer.nextCursor();
             if (found.isPresent() || cursor == null) {
@@ -712,7 +682,7 @@ final class PipedriveConnector implements Connector {
         if (existing.isPresent()) {
             return existing.get();
         }
-        PipedriveDtos.NoteAdd body = new PipedriveDtos.NoteAdd(marked(comment.text(), comment.idempotencyKey()), deal);
+        PipedriveDtos.NoteAdd body = new PipedriveDtos.NoteAdd(WriteMarker.mark(comment.text(), comment.idempotencyKey()), deal);
         AtomicInteger attempts = new AtomicInteger();
         return calls.attempt(PipedriveClient.ADD_NOTE, () -> {
             if (attempts.incrementAndGet() > 1) {
@@ -739,7 +709,7 @@ final class PipedriveConnector implements Connector {
             query.put("sort", "add_time DESC");
             PipedriveDtos.V1Page<PipedriveDtos.Note> answer = calls.call(PipedriveClient.NOTES, () -> client.notes(query));
             List<PipedriveDtos.Note> notes = answer == null || answer.data() == null ? List.of() : answer.data();
-            Optional<String> found = notes.stream().filter(n -> carries(n.content(), key)).map(n -> n.id().trim()).findFirst();
+            Optional<String> found = notes.stream().filter(n -> WriteMarker.carries(n.content(), key)).map(n -> n.id().trim()).findFirst();
             if (found.isPresent()) {
                 return found;
             }

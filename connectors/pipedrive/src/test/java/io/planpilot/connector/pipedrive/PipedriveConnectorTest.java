@@ -306,11 +306,11 @@ class PipedriveConnectorTest {
 
     @Test
     void theMarkerIsFoundInPlainTextAndInTheHtmlPipedriveMakesOfANote() {
-        assertThat(PipedriveConnector.idempotencyKeyIn("Call\n\nplanpilot:abc-1")).contains("abc-1");
-        assertThat(PipedriveConnector.idempotencyKeyIn("<p>Call</p><p>planpilot:abc-2</p>")).contains("abc-2");
-        assertThat(PipedriveConnector.idempotencyKeyIn("Call<br><br>planpilot:abc-3")).contains("abc-3");
-        assertThat(PipedriveConnector.idempotencyKeyIn("no marker; xplanpilot:nope")).isEmpty();
-        assertThat(PipedriveConnector.idempotencyKeyIn(null)).isEmpty();
+        assertThat(io.planpilot.connector.support.WriteMarker.keyIn("Call\n\nplanpilot:abc-1")).contains("abc-1");
+        assertThat(io.planpilot.connector.support.WriteMarker.keyIn("<p>Call</p><p>planpilot:abc-2</p>")).contains("abc-2");
+        assertThat(io.planpilot.connector.support.WriteMarker.keyIn("Call<br><br>planpilot:abc-3")).contains("abc-3");
+        assertThat(io.planpilot.connector.support.WriteMarker.keyIn("no marker; xplanpilot:nope")).isEmpty();
+        assertThat(io.planpilot.connector.support.WriteMarker.keyIn(null)).isEmpty();
     }
 
     // --- webhooks ---

@@ -241,7 +241,7 @@ final class PipedriveFakeCrm implements FakeCrm {
             body.put("due_date", task.deadline().atOffset(ZoneOffset.UTC).toLocalDate().toString());
             body.put("due_time", DateTimeFormatter.ofPattern("HH:mm").format(task.deadline().atOffset(ZoneOffset.UTC)));
         }
-        String note = (task.description() == null ? "" : task.description() + "\n\n") + PipedriveConnector.MARKER
+        String note = (task.description() == null ? "" : task.description() + "\n\n") + io.planpilot.connector.support.WriteMarker.PREFIX
                 + task.idempotencyKey();
         body.put("note", note);
         server.verify(1, postRequestedFor(urlPathEqualTo("/api/v2/activities"))
@@ -254,7 +254,7 @@ final class PipedriveFakeCrm implements FakeCrm {
 
     @Override
     public synchronized void verifyCommentWritten(CrmWrite.Comment comment) {
-        String content = comment.text() + "\n\n" + PipedriveConnector.MARKER + comment.idempotencyKey();
+        String content = comment.text() + "\n\n" + io.planpilot.connector.support.WriteMarker.PREFIX + comment.idempotencyKey();
         ObjectNode body = PipedriveCompany.JSON.createObjectNode();
         body.put("content", content);
         body.put("deal_id", Long.parseLong(comment.dealId()));
