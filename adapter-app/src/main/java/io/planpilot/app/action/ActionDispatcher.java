@@ -2,6 +2,7 @@ package io.planpilot.app.action;
 
 import io.planpilot.app.config.ActionsConfig;
 import io.planpilot.app.config.AdapterConfig;
+import io.planpilot.app.work.PollingWorkers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -9,11 +10,8 @@ import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The outbox's dispatchers: {@code adapter.actions.dispatchers} threads of their own, each claiming
@@ -31,7 +29,7 @@ public class ActionDispatcher implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(ActionDispatcher.class);
     /** The audit trail of what the adapter pushed into the CRMs, one line each, under a logger of its own. */
     private static final Logger audit = LoggerFactory.getLogger("planpilot.audit");
-    private static final long STOP_WAIT_MILLIS = 30_000;
+    private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(30);
 
     private final ActionOutbox outbox;
     private final ActionSender sender;
@@ -39,11 +37,7 @@ public class ActionDispatcher implements SmartLifecycle {
     private final ActionsConfig config;
     private final Clock clock;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition woken = lock.newCondition();
-    private long wakeups;
-    private volatile boolean running;
-    private final List<Thread> threads = new ArrayList<>();
+    private final PollingWorkers dispatchers;
 
     public ActionDispatcher(ActionOutbox outbox, ActionSender sender, ActionMetrics metrics, AdapterConfig config,
                             Clock clock) {
@@ -52,71 +46,28 @@ public class ActionDispatcher implements SmartLifecycle {
         this.metrics = metrics;
         this.config = config.actions();
         this.clock = clock;
+        this.dispatchers = new PollingWorkers("action-dispatcher", this.config.pollInterval(), this::dispatchOnce);
     }
 
     @Override
-    public synchronized void start() {
-        if (running) {
-            return;
-        }
-        running = true;
-        for (int i = 1; i <= config.dispatchers(); i++) {
-            Thread dispatcher = new Thread(this::work, "action-dispatcher-" + i);
-            dispatcher.setDaemon(true);
-            threads.add(dispatcher);
-            dispatcher.start();
-        }
+    public void start() {
+        dispatchers.start(config.dispatchers());
         log.info("Action outbox: {} dispatchers", config.dispatchers());
     }
 
     @Override
-    public synchronized void stop() {
-        if (!running) {
-            return;
-        }
-        running = false;
-        wake();
-        long deadline = System.currentTimeMillis() + STOP_WAIT_MILLIS;
-        for (Thread dispatcher : threads) {
-            try {
-                dispatcher.join(Math.max(1, deadline - System.currentTimeMillis()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        threads.clear();
+    public void stop() {
+        dispatchers.stop(STOP_WAIT);
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return dispatchers.isRunning();
     }
 
     /** Tells idle dispatchers that actions are due (called after a rules run stored some). */
     public void wake() {
-        lock.lock();
-        try {
-            wakeups++;
-            woken.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void work() {
-        while (running && !Thread.currentThread().isInterrupted()) {
-            long seen = wakeupsSoFar();
-            try {
-                if (dispatchOnce() == 0) {
-                    await(seen, false);
-                }
-            } catch (RuntimeException e) {
-                log.warn("An action dispatcher could not claim or finish actions (trying again in {}): {}",
-                        config.pollInterval(), e.toString());
-                await(seen, true);
-            }
-        }
+        dispatchers.wake();
     }
 
     /** Claims one batch and sends it; emits how many actions it claimed. */
@@ -129,7 +80,7 @@ public class ActionDispatcher implements SmartLifecycle {
             return 0;
         }
         for (Action action : claimed) {
-            if (!running) {
+            if (!dispatchers.isRunning()) {
                 break; // the rest stays claimed until the lease runs out, then is taken again
             }
             finish(token, action, sender.send(action));
@@ -155,29 +106,6 @@ public class ActionDispatcher implements SmartLifecycle {
             metrics.failed(action.connection());
             log.warn("Action {} ({} {}) for '{}' FAILED: {}", action.id(), action.rule(), action.kind(),
                     action.connection(), refused.error());
-        }
-    }
-
-    private long wakeupsSoFar() {
-        lock.lock();
-        try {
-            return wakeups;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void await(long seen, boolean wholeInterval) {
-        lock.lock();
-        try {
-            long nanos = config.pollInterval().toNanos();
-            while (running && nanos > 0 && (wholeInterval || wakeups == seen)) {
-                nanos = woken.awaitNanos(nanos);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
         }
     }
 }

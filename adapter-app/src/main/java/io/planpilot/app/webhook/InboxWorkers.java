@@ -2,6 +2,7 @@ package io.planpilot.app.webhook;
 
 import io.planpilot.app.config.AdapterConfig;
 import io.planpilot.app.config.WebhooksConfig;
+import io.planpilot.app.work.PollingWorkers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -9,14 +10,11 @@ import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The inbox workers: {@code adapter.webhooks.workers} threads of their own (never the event loop),
@@ -33,7 +31,7 @@ import java.util.concurrent.locks.ReentrantLock;
 public class InboxWorkers implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(InboxWorkers.class);
-    private static final long STOP_WAIT_MILLIS = 30_000;
+    private static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(30);
     private static final java.time.Duration PURGE_EVERY = java.time.Duration.ofMinutes(1);
     private static final int PURGE_BATCH = 10_000;
 
@@ -43,11 +41,7 @@ public class InboxWorkers implements SmartLifecycle {
     private final WebhooksConfig config;
     private final Clock clock;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition woken = lock.newCondition();
-    private long wakeups;
-    private volatile boolean running;
-    private final List<Thread> threads = new ArrayList<>();
+    private final PollingWorkers workers;
     private ScheduledExecutorService housekeeping;
     private Instant lastPurge = Instant.EPOCH;
 
@@ -58,20 +52,15 @@ public class InboxWorkers implements SmartLifecycle {
         this.metrics = metrics;
         this.config = config.webhooks();
         this.clock = clock;
+        this.workers = new PollingWorkers("webhook-worker", this.config.pollInterval(), this::workOnce);
     }
 
     @Override
     public synchronized void start() {
-        if (running) {
+        if (workers.isRunning()) {
             return;
         }
-        running = true;
-        for (int i = 1; i <= config.workers(); i++) {
-            Thread worker = new Thread(this::work, "webhook-worker-" + i);
-            worker.setDaemon(true);
-            threads.add(worker);
-            worker.start();
-        }
+        workers.start(config.workers());
         housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "webhook-inbox-housekeeping");
             thread.setDaemon(true);
@@ -83,57 +72,21 @@ public class InboxWorkers implements SmartLifecycle {
 
     @Override
     public synchronized void stop() {
-        if (!running) {
+        if (!workers.isRunning()) {
             return;
         }
-        running = false;
-        wake();
         housekeeping.shutdownNow();
-        long deadline = System.currentTimeMillis() + STOP_WAIT_MILLIS;
-        for (Thread worker : threads) {
-            try {
-                worker.join(Math.max(1, deadline - System.currentTimeMillis()));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            if (worker.isAlive()) {
-                log.warn("{} is still busy after {} s; its entries are taken again when their lease runs out",
-                        worker.getName(), STOP_WAIT_MILLIS / 1000);
-            }
-        }
-        threads.clear();
+        workers.stop(STOP_WAIT);
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return workers.isRunning();
     }
 
     /** Tells idle workers that new entries are there (called after a callback is stored). */
     public void wake() {
-        lock.lock();
-        try {
-            wakeups++;
-            woken.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    private void work() {
-        while (running && !Thread.currentThread().isInterrupted()) {
-            long seen = wakeupsSoFar();
-            try {
-                if (workOnce() == 0) {
-                    await(seen, false);
-                }
-            } catch (RuntimeException e) {
-                log.warn("A webhook worker could not claim or finish entries (trying again in {}): {}",
-                        config.pollInterval(), e.toString());
-                await(seen, true);
-            }
-        }
+        workers.wake();
     }
 
     /** Claims one batch and processes it; emits how many entries it claimed. */
@@ -147,33 +100,6 @@ public class InboxWorkers implements SmartLifecycle {
         }
         processor.process(token, claimed);
         return claimed.size();
-    }
-
-    private long wakeupsSoFar() {
-        lock.lock();
-        try {
-            return wakeups;
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /**
-     * Waits a poll interval, or less when woken after {@code seen} was read (unless
-     * {@code wholeInterval}: after a failure, a wake-up does not cut the wait short).
-     */
-    private void await(long seen, boolean wholeInterval) {
-        lock.lock();
-        try {
-            long nanos = config.pollInterval().toNanos();
-            while (running && nanos > 0 && (wholeInterval || wakeups == seen)) {
-                nanos = woken.awaitNanos(nanos);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } finally {
-            lock.unlock();
-        }
     }
 
     /** Deletes what {@code adapter.webhooks.retention} no longer keeps, a batch at a time (at most ten a minute). */
