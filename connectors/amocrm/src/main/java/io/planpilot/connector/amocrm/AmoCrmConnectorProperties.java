@@ -109,10 +109,7 @@ public record AmoCrmConnectorProperties(URI baseUrl, String accessToken, String 
                         + reconcile + "')"));
             }
         }
-        settings.options().keySet().stream()
-                .filter(key -> !OWN_KEYS.contains(key) && !CrmHttpPolicy.OPTION_KEYS.contains(key))
-                .forEach(key -> problems.add(new SettingProblem(key, "unknown option of an amocrm connection (known: "
-                        + String.join(", ", OWN_KEYS.stream().sorted().toList()) + ", dimensions, rate-limit and the HTTP options)")));
+        problems.addAll(CrmHttpPolicy.unknownOptions(AmoCrmConnectorFactory.TYPE, settings.options().keySet(), OWN_KEYS));
         problems.sort(Comparator.comparing(SettingProblem::key));
         return problems;
     }

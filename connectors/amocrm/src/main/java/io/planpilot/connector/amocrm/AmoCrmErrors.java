@@ -1,13 +1,12 @@
 package io.planpilot.connector.amocrm;
 
+import io.planpilot.connector.support.ErrorBodies;
 import io.planpilot.connector.support.CrmErrorClassifier;
 import io.planpilot.connector.support.CrmRateLimitedException;
 import io.planpilot.connector.support.CrmRejectedException;
 import io.planpilot.connector.support.CrmUnavailableException;
 import io.planpilot.connector.support.RetryAfter;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -33,7 +32,6 @@ import java.util.Optional;
  */
 final class AmoCrmErrors implements CrmErrorClassifier {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Clock clock;
 
@@ -43,7 +41,7 @@ final class AmoCrmErrors implements CrmErrorClassifier {
 
     @Override
     public RuntimeException classify(String endpoint, int status, Map<String, Collection<String>> headers, String body) {
-        Optional<JsonNode> json = parse(body);
+        Optional<JsonNode> json = ErrorBodies.object(body);
         String shown = "HTTP " + status + json.map(AmoCrmErrors::problem).filter(p -> !p.isEmpty()).map(p -> " " + p)
                 .orElseGet(() -> {
                     String excerpt = CrmErrorClassifier.excerpt(body);
@@ -105,18 +103,6 @@ final class AmoCrmErrors implements CrmErrorClassifier {
             text.append(text.isEmpty() ? "" : "; ").append("validation errors: ").append(String.join("; ", errors));
         }
         return text.toString().strip();
-    }
-
-    private static Optional<JsonNode> parse(String body) {
-        if (body == null || body.isBlank() || !body.strip().startsWith("{")) {
-            return Optional.empty();
-        }
-        try {
-            JsonNode node = JSON.readTree(body);
-            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
-        } catch (JacksonException e) {
-            return Optional.empty();
-        }
     }
 
     private static String text(JsonNode node) {

@@ -117,10 +117,7 @@ public record Bitrix24ConnectorProperties(URI baseUrl, String applicationToken, 
             problems.add(new SettingProblem(APP_CLIENT_ID, "is required with " + APP_CLIENT_SECRET
                     + " (the local application's client id, from its card under Applications > Developer resources)"));
         }
-        settings.options().keySet().stream()
-                .filter(key -> !OWN_KEYS.contains(key) && !CrmHttpPolicy.OPTION_KEYS.contains(key))
-                .forEach(key -> problems.add(new SettingProblem(key, "unknown option of a bitrix24 connection (known: "
-                        + String.join(", ", OWN_KEYS.stream().sorted().toList()) + ", dimensions, rate-limit and the HTTP options)")));
+        problems.addAll(CrmHttpPolicy.unknownOptions(Bitrix24ConnectorFactory.TYPE, settings.options().keySet(), OWN_KEYS));
         problems.sort(Comparator.comparing(SettingProblem::key));
         return problems;
     }

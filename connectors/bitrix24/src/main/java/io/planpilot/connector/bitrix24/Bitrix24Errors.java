@@ -1,13 +1,12 @@
 package io.planpilot.connector.bitrix24;
 
+import io.planpilot.connector.support.ErrorBodies;
 import io.planpilot.connector.support.CrmErrorClassifier;
 import io.planpilot.connector.support.CrmRateLimitedException;
 import io.planpilot.connector.support.CrmRejectedException;
 import io.planpilot.connector.support.CrmUnavailableException;
 import io.planpilot.connector.support.RetryAfter;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -42,7 +41,6 @@ final class Bitrix24Errors implements CrmErrorClassifier {
     static final String QUERY_LIMIT_EXCEEDED = "QUERY_LIMIT_EXCEEDED";
     static final String OPERATION_TIME_LIMIT = "OPERATION_TIME_LIMIT";
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String WEBHOOK_MENU = "Applications > Developer resources > Common use cases > Other > Inbound webhook";
 
     private final Clock clock;
@@ -53,7 +51,7 @@ final class Bitrix24Errors implements CrmErrorClassifier {
 
     @Override
     public RuntimeException classify(String endpoint, int status, Map<String, Collection<String>> headers, String body) {
-        Optional<JsonNode> json = parse(body);
+        Optional<JsonNode> json = ErrorBodies.object(body);
         String code = json.map(node -> text(node.get("error"))).orElse("");
         String description = json.map(node -> text(node.get("error_description"))).orElse("");
         Duration wait = json.flatMap(node -> resetWait(node.get("time"), clock.instant())).orElse(null);
@@ -164,18 +162,6 @@ final class Bitrix24Errors implements CrmErrorClassifier {
         }
         Duration wait = Duration.between(now, at);
         return Optional.of(wait.isNegative() ? Duration.ZERO : wait);
-    }
-
-    private static Optional<JsonNode> parse(String body) {
-        if (body == null || body.isBlank() || !body.strip().startsWith("{")) {
-            return Optional.empty();
-        }
-        try {
-            JsonNode node = JSON.readTree(body);
-            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
-        } catch (JacksonException e) {
-            return Optional.empty();
-        }
     }
 
     /** A JSON value as text: {@code "error": 0} (some methods send a number) reads as {@code ""}. */

@@ -148,6 +148,26 @@ public record CrmHttpPolicy(RateLimit rateLimit, Retries retries, Timeouts timeo
         return new CrmHttpPolicy(rateLimit, retries, timeouts, breaker, value);
     }
 
+    /** A connector's option keys: its own and the HTTP options every connector takes. */
+    public static java.util.Set<String> optionNames(java.util.Set<String> ownKeys) {
+        java.util.Set<String> names = new java.util.HashSet<>(ownKeys);
+        names.addAll(OPTION_KEYS);
+        return java.util.Set.copyOf(names);
+    }
+
+    /** One problem per option key that is neither the connector's own nor an HTTP option, naming the known ones. */
+    public static java.util.List<io.planpilot.core.connector.SettingProblem> unknownOptions(String type, java.util.Set<String> given,
+                                                                                          java.util.Set<String> ownKeys) {
+        String article = type.matches("(?i)[aeiou].*") ? "an " : "a ";
+        return given.stream()
+                .filter(key -> !ownKeys.contains(key) && !OPTION_KEYS.contains(key))
+                .sorted()
+                .map(key -> new io.planpilot.core.connector.SettingProblem(key, "unknown option of " + article + type
+                        + " connection (known: " + String.join(", ", ownKeys.stream().sorted().toList())
+                        + ", dimensions, rate-limit and the HTTP options)"))
+                .toList();
+    }
+
     /**
      * This policy with the connection's {@link #OPTION_KEYS} applied; other keys are ignored.
      *

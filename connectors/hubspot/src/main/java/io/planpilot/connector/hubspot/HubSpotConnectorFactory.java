@@ -35,8 +35,6 @@ public final class HubSpotConnectorFactory implements ConnectorFactory {
 
     @Override
     public java.util.Set<String> optionNames() {
-        java.util.Set<String> names = new java.util.HashSet<>(HubSpotConnectorProperties.OWN_KEYS);
-        names.addAll(io.planpilot.connector.support.CrmHttpPolicy.OPTION_KEYS);
-        return java.util.Set.copyOf(names);
+        return io.planpilot.connector.support.CrmHttpPolicy.optionNames(HubSpotConnectorProperties.OWN_KEYS);
     }
 }

@@ -112,10 +112,7 @@ public record HubSpotConnectorProperties(URI baseUrl, String accessToken, String
                 }
             }
         }
-        settings.options().keySet().stream()
-                .filter(key -> !OWN_KEYS.contains(key) && !CrmHttpPolicy.OPTION_KEYS.contains(key))
-                .forEach(key -> problems.add(new SettingProblem(key, "unknown option of a hubspot connection (known: "
-                        + String.join(", ", OWN_KEYS.stream().sorted().toList()) + ", dimensions, rate-limit and the HTTP options)")));
+        problems.addAll(CrmHttpPolicy.unknownOptions(HubSpotConnectorFactory.TYPE, settings.options().keySet(), OWN_KEYS));
         problems.sort(Comparator.comparing(SettingProblem::key));
         return problems;
     }

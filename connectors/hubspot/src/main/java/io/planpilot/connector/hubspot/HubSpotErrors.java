@@ -1,13 +1,12 @@
 package io.planpilot.connector.hubspot;
 
+import io.planpilot.connector.support.ErrorBodies;
 import io.planpilot.connector.support.CrmErrorClassifier;
 import io.planpilot.connector.support.CrmRateLimitedException;
 import io.planpilot.connector.support.CrmRejectedException;
 import io.planpilot.connector.support.CrmUnavailableException;
 import io.planpilot.connector.support.RetryAfter;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -51,7 +50,6 @@ final class HubSpotErrors implements CrmErrorClassifier {
     static final String DAILY = "DAILY";
     static final String INTERVAL_HEADER = "X-HubSpot-RateLimit-Interval-Milliseconds";
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final Clock clock;
     private final ZoneId accountZone;
@@ -64,7 +62,7 @@ final class HubSpotErrors implements CrmErrorClassifier {
 
     @Override
     public RuntimeException classify(String endpoint, int status, Map<String, Collection<String>> headers, String body) {
-        Optional<JsonNode> json = parse(body);
+        Optional<JsonNode> json = ErrorBodies.object(body);
         String message = json.map(node -> text(node.get("message"))).orElse("");
         String correlationId = json.map(node -> text(node.get("correlationId"))).orElse("");
         String category = json.map(node -> text(node.get("category"))).orElse("");
@@ -160,18 +158,6 @@ final class HubSpotErrors implements CrmErrorClassifier {
             }
         }
         return scopes.isEmpty() ? "" : " (" + String.join(", ", scopes) + ")";
-    }
-
-    private static Optional<JsonNode> parse(String body) {
-        if (body == null || body.isBlank() || !body.strip().startsWith("{")) {
-            return Optional.empty();
-        }
-        try {
-            JsonNode node = JSON.readTree(body);
-            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
-        } catch (JacksonException e) {
-            return Optional.empty();
-        }
     }
 
     private static String text(JsonNode node) {

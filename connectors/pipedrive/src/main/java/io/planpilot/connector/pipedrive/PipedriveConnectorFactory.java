@@ -35,8 +35,6 @@ public final class PipedriveConnectorFactory implements ConnectorFactory {
 
     @Override
     public java.util.Set<String> optionNames() {
-        java.util.Set<String> names = new java.util.HashSet<>(PipedriveConnectorProperties.OWN_KEYS);
-        names.addAll(io.planpilot.connector.support.CrmHttpPolicy.OPTION_KEYS);
-        return java.util.Set.copyOf(names);
+        return io.planpilot.connector.support.CrmHttpPolicy.optionNames(PipedriveConnectorProperties.OWN_KEYS);
     }
 }

@@ -100,10 +100,7 @@ public record PipedriveConnectorProperties(URI baseUrl, String apiToken, String 
         if (flows != null && !flows.trim().matches("\\d{1,7}")) {
             problems.add(new SettingProblem(FLOW_CALLS_PER_READ, "must be a whole number of at least 0 (got '" + flows + "')"));
         }
-        settings.options().keySet().stream()
-                .filter(key -> !OWN_KEYS.contains(key) && !CrmHttpPolicy.OPTION_KEYS.contains(key))
-                .forEach(key -> problems.add(new SettingProblem(key, "unknown option of a pipedrive connection (known: "
-                        + String.join(", ", OWN_KEYS.stream().sorted().toList()) + ", dimensions, rate-limit and the HTTP options)")));
+        problems.addAll(CrmHttpPolicy.unknownOptions(PipedriveConnectorFactory.TYPE, settings.options().keySet(), OWN_KEYS));
         problems.sort(Comparator.comparing(SettingProblem::key));
         return problems;
     }

@@ -1,13 +1,12 @@
 package io.planpilot.connector.pipedrive;
 
+import io.planpilot.connector.support.ErrorBodies;
 import io.planpilot.connector.support.CrmErrorClassifier;
 import io.planpilot.connector.support.CrmRateLimitedException;
 import io.planpilot.connector.support.CrmRejectedException;
 import io.planpilot.connector.support.CrmUnavailableException;
 import io.planpilot.connector.support.RetryAfter;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -35,7 +34,6 @@ import java.util.Optional;
  */
 final class PipedriveErrors implements CrmErrorClassifier {
 
-    private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final String TOKEN_MENU = "Settings > Personal preferences > API";
 
     private final Clock clock;
@@ -49,7 +47,7 @@ final class PipedriveErrors implements CrmErrorClassifier {
     @Override
     public RuntimeException classify(String endpoint, int status, Map<String, Collection<String>> headers, String body) {
         window.observe(headers);
-        Optional<JsonNode> json = parse(body);
+        Optional<JsonNode> json = ErrorBodies.object(body);
         String error = json.map(node -> text(node.get("error"))).orElse("");
         String info = json.map(node -> text(node.get("error_info"))).orElse("");
         String shown = "HTTP " + status + (error.isEmpty() ? json.isPresent() ? "" : excerpt(body) : ": " + error);
@@ -88,18 +86,6 @@ final class PipedriveErrors implements CrmErrorClassifier {
     private static String excerpt(String body) {
         String excerpt = CrmErrorClassifier.excerpt(body);
         return excerpt.isEmpty() ? "" : ": " + excerpt;
-    }
-
-    private static Optional<JsonNode> parse(String body) {
-        if (body == null || body.isBlank() || !body.strip().startsWith("{")) {
-            return Optional.empty();
-        }
-        try {
-            JsonNode node = JSON.readTree(body);
-            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
-        } catch (JacksonException e) {
-            return Optional.empty();
-        }
     }
 
     private static String text(JsonNode node) {
