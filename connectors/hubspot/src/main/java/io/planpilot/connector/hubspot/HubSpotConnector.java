@@ -122,8 +122,6 @@ final class HubSpotConnector implements Connector {
     private final CrmResilience calls;
     private final CrmResilience searches;
     private final HubSpotRateLimitHeaders quota;
-    private final CallSpacing spacing;
-    private final CallSpacing searchSpacing;
     private final HubSpotClient client;
     private final HubSpotMapper mapper;
     private final HubSpotWebhooks webhooks;
@@ -146,8 +144,6 @@ final class HubSpotConnector implements Connector {
                 policy.withRateLimit(properties.searchLimit()).withRetries(new CrmHttpPolicy.Retries(1, Duration.ZERO, 1.0,
                         Duration.ZERO, policy.retries().longestWait())), clock);
         this.quota = new HubSpotRateLimitHeaders(clock, settings.zone(), sleeper);
-        this.spacing = new CallSpacing(policy.rateLimit().requests(), policy.rateLimit().per());
-        this.searchSpacing = new CallSpacing(properties.searchLimit().requests(), properties.searchLimit().per());
         this.client = CrmClients.feign(HubSpotClient.class, properties.baseUrl().toString(), HubSpotConnectorFactory.TYPE,
                 policy, new HubSpotErrors(clock, settings.zone()), new JacksonCodec(HubSpotConnectorFactory.TYPE),
                 quota::answered, CrmClients.bearer(properties.accessToken()));
@@ -163,7 +159,6 @@ final class HubSpotConnector implements Connector {
     private <T> T call(String endpoint, Supplier<T> call) {
         return calls.call(endpoint, () -> {
             quota.beforeCall(endpoint);
-            spacing.await();
             return call.get();
         });
     }
@@ -171,8 +166,6 @@ final class HubSpotConnector implements Connector {
     private <T> T search(String endpoint, Supplier<T> call) {
         return calls.call(endpoint, () -> searches.call(endpoint, () -> {
             quota.beforeCall(endpoint);
-            searchSpacing.await();
-            spacing.await();
             return call.get();
         }));
     }
