@@ -50,6 +50,7 @@ public final class CrmResilience {
     private static final Logger LOG = LoggerFactory.getLogger(CrmResilience.class);
 
     private final String connectorType;
+    private final String connectionId;
     private final CrmHttpPolicy policy;
     private final Clock clock;
     private final RateLimiter limiter;
@@ -70,6 +71,7 @@ public final class CrmResilience {
     /** As above, with the clock that dates the breaker's messages. */
     public CrmResilience(String connectorType, String connectionId, CrmHttpPolicy policy, Clock clock) {
         this.connectorType = Objects.requireNonNull(connectorType, "connectorType");
+        this.connectionId = Objects.requireNonNull(connectionId, "connectionId");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.clock = Objects.requireNonNull(clock, "clock");
         String name = connectorType + ":" + connectionId;
@@ -107,16 +109,23 @@ public final class CrmResilience {
             attempts.incrementAndGet();
             return call.get();
         };
+        java.util.concurrent.atomic.AtomicLong queued = new java.util.concurrent.atomic.AtomicLong();
         Supplier<T> paced = () -> {
             awaitTurn(endpoint);
-            return counted.get();
+            return observed(endpoint, counted, System.nanoTime() - queued.get());
         };
-        Supplier<T> limited = RateLimiter.decorateSupplier(limiter, paced);
+        Supplier<T> rateLimited = RateLimiter.decorateSupplier(limiter, paced);
+        Supplier<T> limited = () -> {
+            queued.set(System.nanoTime());
+            return rateLimited.get();
+        };
         Supplier<T> guarded = CircuitBreaker.decorateSupplier(breaker, limited);
         Supplier<T> retried = Retry.decorateSupplier(retry, guarded);
         try {
             return retried.get();
         } catch (CallNotPermittedException e) {
+            CrmCallObserver.current().attempt(connectorType, connectionId, endpoint, CrmCallObserver.Outcome.CIRCUIT_OPEN,
+                    Duration.ZERO, Duration.ZERO);
             Instant until = openUntil.get();
             throw new CrmUnavailableException(connectorType, endpoint, "the CRM keeps failing; calls are paused until "
                     + (until == null ? "the breaker lets a trial call through" : until) + " (circuit open)", e);
@@ -133,6 +142,29 @@ public final class CrmResilience {
             throw exhausted(endpoint, attempts.get(), e);
         } catch (CrmUnavailableException e) {
             throw exhausted(endpoint, attempts.get(), e);
+        }
+    }
+
+    /** Runs one attempt and tells the process's {@link CrmCallObserver} how it went. */
+    private <T> T observed(String endpoint, Supplier<T> attempt, long waitedNanos) {
+        long started = System.nanoTime();
+        CrmCallObserver.Outcome outcome = CrmCallObserver.Outcome.ERROR;
+        try {
+            T result = attempt.get();
+            outcome = CrmCallObserver.Outcome.OK;
+            return result;
+        } catch (CrmRejectedException e) {
+            outcome = CrmCallObserver.Outcome.REJECTED;
+            throw e;
+        } catch (CrmRateLimitedException e) {
+            outcome = CrmCallObserver.Outcome.RATE_LIMITED;
+            throw e;
+        } catch (CrmUnavailableException e) {
+            outcome = CrmCallObserver.Outcome.UNAVAILABLE;
+            throw e;
+        } finally {
+            CrmCallObserver.current().attempt(connectorType, connectionId, endpoint, outcome,
+                    Duration.ofNanos(System.nanoTime() - started), Duration.ofNanos(Math.max(0, waitedNanos)));
         }
     }
 

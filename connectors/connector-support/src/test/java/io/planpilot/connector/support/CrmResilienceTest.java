@@ -175,6 +175,27 @@ class CrmResilienceTest {
     }
 
     @Test
+    void everyAttemptIsToldToTheObserverWithItsOutcome() {
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CrmCallObserver.install((type, connection, endpoint, outcome, took, waited) -> {
+            assertThat(took.isNegative()).isFalse();
+            assertThat(waited.isNegative()).isFalse();
+            seen.add(type + " " + connection + " " + endpoint + " " + outcome);
+        });
+        try {
+            failThenServe("503");
+            ItemsApi api = client(fast());
+
+            resilience(fast()).call(ItemsApi.ITEMS, () -> api.items(1));
+
+            assertThat(seen).containsExactly("example test items.list UNAVAILABLE", "example test items.list OK");
+        } finally {
+            CrmCallObserver.install((type, connection, endpoint, outcome, took, waited) -> {
+            });
+        }
+    }
+
+    @Test
     void aRateLimitWithoutAWaitIsRetriedAfterTheBackoff() {
         failThenServe("429", "429");
         ItemsApi api = client(fast());
