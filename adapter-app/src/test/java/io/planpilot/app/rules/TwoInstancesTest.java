@@ -36,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Two adapters on one PostgreSQL (the first one's embedded database serves the second as an external
  * one), the second started after the data was stored, as a restart would: both run the rules at the
  * same moment, both dispatch; every action is stored once and the CRM on WireMock receives each once.
- * Then each stores a deal, and the other's KPIs show it within seconds: both answer the same figures.
+ * Both asked to sync at once start one run. Then each stores a deal, and the other's KPIs show it
+ * within seconds: both answer the same figures.
  */
 class TwoInstancesTest {
 
@@ -90,6 +91,16 @@ class TwoInstancesTest {
                             .count();
                     assertThat(created).as("CRM writes of %s", action.dedupeKey()).isEqualTo(1);
                 }
+
+                // both asked to sync the connection at the same moment: one run, which both report
+                var startA = CompletableFuture.supplyAsync(() -> first.getBean(io.planpilot.app.sync.SyncRunStore.class)
+                        .start(CONNECTION, io.planpilot.core.connector.SyncMode.INCREMENTAL).block());
+                var startB = CompletableFuture.supplyAsync(() -> second.getBean(io.planpilot.app.sync.SyncRunStore.class)
+                        .start(CONNECTION, io.planpilot.core.connector.SyncMode.INCREMENTAL).block());
+                var syncA = startA.get();
+                var syncB = startB.get();
+                assertThat(syncA.started() ^ syncB.started()).as("exactly one of them started a run").isTrue();
+                assertThat(syncA.run().runId()).isEqualTo(syncB.run().runId());
 
                 // a deal the second one stores shows in the first one's KPIs, and the other way round
                 storeDeal(second, "p3", "70000");
