@@ -15,10 +15,11 @@ import java.util.UUID;
 public class StoreChanges {
 
     private final DatabaseClient db;
-    private final UUID me = UUID.randomUUID();
+    private final UUID me;
 
-    public StoreChanges(DatabaseClient db) {
+    public StoreChanges(DatabaseClient db, AdapterProcess process) {
         this.db = db;
+        this.me = process.id();
     }
 
     /** The latest change stored by any process; 0 when none. */

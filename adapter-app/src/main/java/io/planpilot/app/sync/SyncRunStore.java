@@ -1,5 +1,6 @@
 package io.planpilot.app.sync;
 
+import io.planpilot.app.store.AdapterProcess;
 import io.planpilot.core.connector.SyncMode;
 import io.planpilot.core.connector.SyncWarning;
 import io.r2dbc.spi.Readable;
@@ -26,7 +27,10 @@ public class SyncRunStore {
     private final JsonMapper json;
     private final Clock clock;
 
-    public SyncRunStore(DatabaseClient db, JsonMapper json, Clock clock) {
+    private final AdapterProcess process;
+
+    public SyncRunStore(DatabaseClient db, JsonMapper json, Clock clock, AdapterProcess process) {
+        this.process = process;
         this.db = db;
         this.json = json;
         this.clock = clock;
@@ -35,9 +39,10 @@ public class SyncRunStore {
     /** Starts a run, or emits the one already running for the connection (with {@code started} false). */
     public Mono<Started> start(String connection, SyncMode mode) {
         Mono<Started> insert = db.sql("""
-                        insert into sync_run (connection, mode, status, started_at)
-                        values (:connection, :mode, 'RUNNING', :now) returning *""")
+                        insert into sync_run (connection, mode, status, started_at, owner)
+                        values (:connection, :mode, 'RUNNING', :now, :owner) returning *""")
                 .bind("connection", connection)
+                .bind("owner", process.id())
                 .bind("mode", mode.name())
                 .bind("now", clock.instant())
                 .map(this::run)
@@ -91,9 +96,18 @@ public class SyncRunStore {
     }
 
     /** Runs left RUNNING by a process that stopped mid-run are marked FAILED, so the next can start. */
+    /**
+     * Fails the runs left RUNNING by a process that stopped beating (it died or was stopped mid-run);
+     * a run of a process that works, this one or another replica, is left alone.
+     */
     public Mono<Long> failAbandoned(String reason) {
-        return db.sql("update sync_run set status = 'FAILED', finished_at = :now, error = :reason where status = 'RUNNING'")
-                .bind("now", clock.instant())
+        Instant now = clock.instant();
+        return db.sql("""
+                        update sync_run set status = 'FAILED', finished_at = :now, error = :reason
+                        where status = 'RUNNING'
+                          and (owner is null or owner not in (select id from adapter_process where seen_at > :alive))""")
+                .bind("now", now)
+                .bind("alive", now.minus(AdapterProcess.SILENCE))
                 .bind("reason", reason)
                 .fetch()
                 .rowsUpdated();

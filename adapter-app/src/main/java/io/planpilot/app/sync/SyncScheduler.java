@@ -35,21 +35,32 @@ public class SyncScheduler {
 
     @EventListener(ApplicationReadyEvent.class)
     public void startSchedules() {
-        // a single adapter process owns the runs: one left RUNNING was cut off by a stop
-        runs.failAbandoned("the adapter stopped during this run").block();
+        // runs left RUNNING by a process that no longer beats were cut off (AdapterHeartbeat fails them)
         for (Connections.Connection connection : connections.all()) {
             if (!connection.config().scheduled()) {
                 continue; // sync-interval 0: only on demand or by webhook
             }
             Duration interval = connection.config().syncInterval();
             schedules.add(Flux.interval(Duration.ZERO, interval)
-                    .concatMap(tick -> sync.start(connection, SyncMode.INCREMENTAL)
+                    .concatMap(tick -> due(connection, interval).filter(Boolean::booleanValue)
+                            .flatMap(yes -> sync.start(connection, SyncMode.INCREMENTAL))
                             .onErrorResume(e -> {
                                 log.warn("Could not start a sync of '{}': {}", connection.id(), e.toString());
                                 return reactor.core.publisher.Mono.empty();
                             }))
                     .subscribe());
         }
+    }
+
+    /**
+     * Whether the connection's next scheduled run is due: no run of it (by this replica or another
+     * sharing the database) started within the last interval, so replicas do not each sync it.
+     */
+    private reactor.core.publisher.Mono<Boolean> due(Connections.Connection connection, Duration interval) {
+        java.time.Instant now = java.time.Instant.now();
+        return runs.latest(connection.id())
+                .map(run -> run.startedAt() == null || !run.startedAt().plus(interval.multipliedBy(9).dividedBy(10)).isAfter(now))
+                .defaultIfEmpty(true);
     }
 
     @jakarta.annotation.PreDestroy
