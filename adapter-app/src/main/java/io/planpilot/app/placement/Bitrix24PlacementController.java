@@ -45,7 +45,8 @@ import java.util.Objects;
  *       viewing user's {@code AUTH_ID} with {@code DOMAIN}, {@code member_id}, {@code PLACEMENT} and
  *       {@code PLACEMENT_OPTIONS}; when they are the installed portal's and the portal accepts the token
  *       ({@code user.current}), the answer is a 303 to the dashboard page with a signed link valid for
- *       {@link #LINK_TTL}.</li>
+ *       {@link #LINK_TTL}: the overview for {@code CRM_ANALYTICS_MENU} and for the application's own page
+ *       ({@code DEFAULT}, the same URL as its handler path), the deal's page for {@code CRM_DEAL_DETAIL_TAB}.</li>
  * </ul>
  * A wrong portal or a refused token is a 403 with a plain explanation, logged with the reason.
  */
@@ -54,6 +55,8 @@ public class Bitrix24PlacementController {
 
     static final String ANALYTICS_MENU = "CRM_ANALYTICS_MENU";
     static final String DEAL_DETAIL_TAB = "CRM_DEAL_DETAIL_TAB";
+    /** The application's own page (its left-menu item), which the handler path also serves. */
+    static final String DEFAULT = "DEFAULT";
     static final Duration LINK_TTL = Duration.ofMinutes(10);
     /** Where Bitrix24 serves its BX24 JavaScript library for application pages. */
     static final String BX24_SCRIPT = "https://api.bitrix24.com/api/v1/";
@@ -178,7 +181,7 @@ public class Bitrix24PlacementController {
     private String target(String connection, String placement, String options, String language) {
         String lang = "en".equalsIgnoreCase(language) || "ru".equalsIgnoreCase(language)
                 ? "&lang=" + language.toLowerCase(java.util.Locale.ROOT) : "";
-        if (ANALYTICS_MENU.equals(placement)) {
+        if (ANALYTICS_MENU.equals(placement) || DEFAULT.equals(placement)) {
             return "/ui?t=" + encode(links.issue("connection:" + connection, LINK_TTL)) + "&embed=bitrix24" + lang;
         }
         if (DEAL_DETAIL_TAB.equals(placement)) {

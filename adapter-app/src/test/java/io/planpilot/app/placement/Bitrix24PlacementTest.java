@@ -202,6 +202,9 @@ class Bitrix24PlacementTest extends AdapterIntegrationTest {
         assertThat(grant.scope()).isEqualTo("connection:b24");
         assertThat(grant.expires()).isBetween(Instant.now().plus(Duration.ofMinutes(9)), Instant.now().plus(Duration.ofMinutes(11)));
         CRM_FAKE.verify(1, postRequestedFor(urlEqualTo("/rest/user.current.json")));
+        // the application's own page (its handler path, opened from the left menu) is the overview too
+        assertThat(open("DEFAULT", "", "user-auth", MEMBER_ID, domain()).expectStatus().isSeeOther()
+                .returnResult(Void.class).getResponseHeaders().getFirst(HttpHeaders.LOCATION)).startsWith("/ui?t=");
     }
 
     @Test
