@@ -49,7 +49,22 @@ import static org.assertj.core.api.Assertions.assertThat;
         // actions: quick polls and retries
         "adapter.actions.poll-interval=PT0.05S",
         "adapter.actions.backoff.initial=PT0.05S",
-        "adapter.actions.backoff.max=PT0.2S"})
+        "adapter.actions.backoff.max=PT0.2S",
+        // CRM placements: a Bitrix24 portal with a local application (`b24`) and a HubSpot account (`hs`),
+        // both played by CRM_FAKE, whose port is known only once it has started (see crmFake())
+        "adapter.connections.b24.type=bitrix24",
+        "adapter.connections.b24.base-url=http://localhost:${" + AdapterIntegrationTest.CRM_FAKE_PORT + "}/rest/1/webhooksecret/",
+        "adapter.connections.b24.app-client-id=" + AdapterIntegrationTest.B24_CLIENT_ID,
+        "adapter.connections.b24.app-client-secret=test-app-secret",
+        "adapter.connections.b24.sync-interval=0",
+        "adapter.connections.b24.retry.initial-backoff=PT0.01S",
+        "adapter.connections.b24.retry.max-backoff=PT0.02S",
+        "planpilot.bitrix24.oauth-server=http://localhost:${" + AdapterIntegrationTest.CRM_FAKE_PORT + "}",
+        "adapter.connections.hs.type=hubspot",
+        "adapter.connections.hs.base-url=http://localhost:${" + AdapterIntegrationTest.CRM_FAKE_PORT + "}",
+        "adapter.connections.hs.access-token=pat-test",
+        "adapter.connections.hs.client-secret=" + AdapterIntegrationTest.HS_CLIENT_SECRET,
+        "adapter.connections.hs.sync-interval=0"})
 @AutoConfigureWebTestClient(timeout = "PT60S")
 public abstract class AdapterIntegrationTest {
 
@@ -59,6 +74,11 @@ public abstract class AdapterIntegrationTest {
     static final String DATA_DIR_NAME = "target/it-data";
     protected static final Path DATA_DIR = freshDataDir();
     protected static final SmallExport SMALL = SmallExport.createIn(DATA_DIR.resolve("small-export"));
+    protected static final String B24_CLIENT_ID = "local.5f2a7c1e3b9d40.12345678";
+    protected static final String HS_CLIENT_SECRET = "test-hubspot-client-secret";
+    static final String CRM_FAKE_PORT = "planpilot.test.crm-fake-port";
+    /** The CRMs of `b24` and `hs` (tests stub what they need); nothing calls it unless a test makes it. */
+    protected static final com.github.tomakehurst.wiremock.WireMockServer CRM_FAKE = crmFake();
 
     @Autowired
     protected WebTestClient web;
@@ -91,6 +111,23 @@ public abstract class AdapterIntegrationTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Started before the context: the connections' URLs name its port through a system property of
+     * its own (not an adapter.* key, so contexts other tests start are not given these connections).
+     */
+    private static com.github.tomakehurst.wiremock.WireMockServer crmFake() {
+        var server = new com.github.tomakehurst.wiremock.WireMockServer(
+                com.github.tomakehurst.wiremock.core.WireMockConfiguration.options().dynamicPort());
+        server.start();
+        System.setProperty(CRM_FAKE_PORT, Integer.toString(server.port()));
+        return server;
+    }
+
+    /** The port the adapter listens on. */
+    protected int port() {
+        return port;
     }
 
     @BeforeEach
