@@ -1,6 +1,7 @@
 package io.planpilot.connector.csv;
 
 import io.planpilot.core.connector.Capabilities;
+import io.planpilot.core.connector.CrmWrite;
 import io.planpilot.core.connector.ConnectionCheck;
 import io.planpilot.core.connector.ConnectionSettings;
 import io.planpilot.core.connector.Connector;
@@ -64,6 +65,7 @@ public final class CsvConnector implements Connector {
     private final Clock clock;
     private final String settingsDigest;
     private final CsvTimeParser times;
+    private final CsvActionsFile actions;
 
     public CsvConnector(ConnectionSettings settings) {
         this(settings, Clock.systemUTC());
@@ -75,12 +77,27 @@ public final class CsvConnector implements Connector {
         this.clock = clock;
         this.settingsDigest = settingsDigest(settings);
         this.times = new CsvTimeParser(settings.zone());
+        this.actions = properties.actionsFile() == null ? null : new CsvActionsFile(properties.actionsFile(), settings.id(), clock);
     }
 
-    /** Files have stage history and activities; there are no callbacks and nothing to write to. */
+    /** Files have stage history and activities; no callbacks; writes only into {@code actions-file}. */
     @Override
     public Capabilities capabilities() {
-        return Capabilities.readOnly(true, true);
+        Capabilities reads = Capabilities.readOnly(true, true);
+        return actions == null ? reads : new Capabilities(reads.stageHistory(), reads.activities(), reads.deletionFeed(),
+                reads.rereadById(), reads.webhooks(), true, false, true);
+    }
+
+    /** With {@code actions-file}: tasks and comments become rows of that file (notifications arrive as tasks). */
+    @Override
+    public String write(CrmWrite write) {
+        if (actions == null) {
+            return Connector.super.write(write);
+        }
+        if (write.idempotencyKey() == null || write.idempotencyKey().isBlank()) {
+            throw new io.planpilot.core.connector.ConnectorException("csv write: the idempotency key is empty");
+        }
+        return actions.write(write);
     }
 
     /** The folder and every file present: each required file there, every file UTF-8 with a good header. */

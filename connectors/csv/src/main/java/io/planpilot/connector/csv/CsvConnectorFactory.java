@@ -33,6 +33,6 @@ public final class CsvConnectorFactory implements ConnectorFactory {
 
     @Override
     public java.util.Set<String> optionNames() {
-        return java.util.Set.of(CsvConnectorProperties.PATH);
+        return java.util.Set.of(CsvConnectorProperties.PATH, CsvConnectorProperties.ACTIONS_FILE);
     }
 }

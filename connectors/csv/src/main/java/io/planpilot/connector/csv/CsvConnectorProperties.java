@@ -30,9 +30,11 @@ import java.util.stream.Collectors;
  * @param folder  the folder, absolute
  * @param columns per file, expected column name to the header used in the file
  */
-public record CsvConnectorProperties(Path folder, Map<CsvFile, Map<String, String>> columns) {
+public record CsvConnectorProperties(Path folder, Map<CsvFile, Map<String, String>> columns, Path actionsFile) {
 
     static final String PATH = "path";
+    /** Optional: the CSV file the connection writes the adapter's tasks and comments into. */
+    static final String ACTIONS_FILE = "actions-file";
     static final String COLUMNS = "columns.";
 
     public CsvConnectorProperties {
@@ -57,7 +59,9 @@ public record CsvConnectorProperties(Path folder, Map<CsvFile, Map<String, Strin
         settings.options().forEach((key, value) -> rename(key).ifPresent(r ->
                 columns.computeIfAbsent(r.file(), f -> new HashMap<>()).put(r.column(), value.trim())));
         Path folder = Path.of(settings.option(PATH).trim()).toAbsolutePath().normalize();
-        return new CsvConnectorProperties(folder, columns);
+        String actions = settings.option(ACTIONS_FILE);
+        Path actionsFile = actions == null || actions.isBlank() ? null : Path.of(actions.trim()).toAbsolutePath().normalize();
+        return new CsvConnectorProperties(folder, columns, actionsFile);
     }
 
     /** Every problem of the options, in key order; empty when they are fine. */
@@ -73,10 +77,18 @@ public record CsvConnectorProperties(Path folder, Map<CsvFile, Map<String, Strin
                 problems.add(new SettingProblem(PATH, "is not a valid path: " + e.getReason()));
             }
         }
+        String actions = settings.option(ACTIONS_FILE);
+        if (actions != null && !actions.isBlank()) {
+            try {
+                Path.of(actions.trim());
+            } catch (InvalidPathException e) {
+                problems.add(new SettingProblem(ACTIONS_FILE, "is not a valid path: " + e.getReason()));
+            }
+        }
         Map<String, String> headerOwners = new HashMap<>();
         for (Map.Entry<String, String> option : new TreeMap<>(settings.options()).entrySet()) {
             String key = option.getKey();
-            if (key.equals(PATH)) {
+            if (key.equals(PATH) || key.equals(ACTIONS_FILE)) {
                 continue;
             }
             Optional<SettingProblem> problem = columnProblem(key, option.getValue(), headerOwners);
@@ -87,7 +99,7 @@ public record CsvConnectorProperties(Path folder, Map<CsvFile, Map<String, Strin
 
     private static Optional<SettingProblem> columnProblem(String key, String header, Map<String, String> headerOwners) {
         if (!key.startsWith(COLUMNS)) {
-            return Optional.of(new SettingProblem(key, "unknown option of a csv connection (known: path, columns.<file>.<column>)"));
+            return Optional.of(new SettingProblem(key, "unknown option of a csv connection (known: path, actions-file, columns.<file>.<column>)"));
         }
         String[] parts = key.substring(COLUMNS.length()).split("\\.", -1);
         Optional<CsvFile> file = CsvFile.byKey(parts[0]);

@@ -48,7 +48,7 @@ class CsvConnectorPropertiesTest {
                         tuple("columns.deals.amout", "unknown column of deals.csv"),
                         tuple("columns.leads.amount", "unknown file 'leads' (known: stages, users, deals,"
                                 + " stage_history, deal_lines, activities)"),
-                        tuple("folder", "unknown option of a csv connection (known: path, columns.<file>.<column>)"));
+                        tuple("folder", "unknown option of a csv connection (known: path, actions-file, columns.<file>.<column>)"));
     }
 
     @Test
