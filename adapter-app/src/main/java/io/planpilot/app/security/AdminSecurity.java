@@ -63,17 +63,44 @@ public class AdminSecurity {
                 .requestCache(ServerHttpSecurity.RequestCacheSpec::disable)
                 .addFilterBefore(throttle(failedLogins), SecurityWebFiltersOrder.AUTHENTICATION)
                 .addFilterAt(bearer, SecurityWebFiltersOrder.AUTHENTICATION)
+                .addFilterAfter(dashboardHeaders(config), SecurityWebFiltersOrder.HTTP_HEADERS_WRITER)
                 .headers(headers -> headers
                         .referrerPolicy(policy -> policy.policy(
                                 org.springframework.security.web.server.header.ReferrerPolicyServerHttpHeadersWriter.ReferrerPolicy.NO_REFERRER))
                         .contentSecurityPolicy(policy -> policy.policyDirectives("default-src 'self'; frame-ancestors "
                                 + (config.frameAncestors().isEmpty() ? "'none'" : String.join(" ", config.frameAncestors())))))
-                // /crm/** is called by the CRMs themselves, which authenticate their own way (a Bitrix24 portal's
-                // AUTH_ID, HubSpot's request signature): never the admin token
                 .authorizeExchange(exchanges -> exchanges.pathMatchers("/api/**").authenticated()
-                        .pathMatchers("/crm/**").permitAll().anyExchange().permitAll())
+                        // /crm/** is called by the CRMs themselves, which authenticate their own way (a Bitrix24
+                        // portal's AUTH_ID, HubSpot's request signature, amoCRM's X-Auth-Token): never the admin token
+                        .pathMatchers("/crm/**").permitAll()
+                        // the dashboard guards itself (admin-token session or signed link: io.planpilot.app.ui.UiAccess)
+                        .pathMatchers("/ui", "/ui/**", "/webjars/**").permitAll()
+                        .anyExchange().permitAll())
                 .exceptionHandling(handling -> handling.authenticationEntryPoint(unauthorized))
                 .build();
+    }
+
+    /**
+     * The dashboard's pages may be framed by the configured CRM origins: for {@code /ui} the
+     * Content-Security-Policy's {@code frame-ancestors} alone governs framing (X-Frame-Options cannot
+     * name an origin, so it goes), and ECharts may style its own elements (inline styles, never
+     * scripts). Runs after the headers writer's, so it has the last word.
+     */
+    private static org.springframework.web.server.WebFilter dashboardHeaders(io.planpilot.app.config.AdapterConfig config) {
+        String policy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+                + "frame-ancestors " + (config.frameAncestors().isEmpty() ? "'none'" : String.join(" ", config.frameAncestors()));
+        return (exchange, chain) -> {
+            String path = exchange.getRequest().getPath().pathWithinApplication().value();
+            if (path.equals("/ui") || path.startsWith("/ui/")) {
+                exchange.getResponse().beforeCommit(() -> {
+                    HttpHeaders headers = exchange.getResponse().getHeaders();
+                    headers.remove("X-Frame-Options");
+                    headers.set("Content-Security-Policy", policy);
+                    return Mono.empty();
+                });
+            }
+            return chain.filter(exchange);
+        };
     }
 
     /**

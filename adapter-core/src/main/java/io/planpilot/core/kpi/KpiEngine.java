@@ -57,6 +57,11 @@ public final class KpiEngine {
         return new DealFactsReport(new Scope(snapshot, query)).report();
     }
 
+    /** The deals behind a figure, sorted by key (read-only: the same scope and row keys as the figures). */
+    public List<DealList.Line> deals(KpiQuery query, DealList.Filter filter) {
+        return DealList.list(new Scope(snapshot, query), filter);
+    }
+
     /** The snapshot the figures come from (its settings: currency, zone, working days). */
     public KpiSnapshot snapshot() {
         return snapshot;

@@ -117,6 +117,15 @@ final class AmoCrmConnector implements Connector {
     private volatile AmoCrmDtos.Account account;
     private volatile Cached catalogCache;
 
+    /** The lead's card in the account: {@code <base-url>/leads/detail/<id>} (amoCRM calls deals leads). */
+    @Override
+    public java.util.Optional<String> dealUrl(String dealId) {
+        if (dealId == null || !dealId.matches("\\d+")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(properties.baseUrl() + "/leads/detail/" + dealId);
+    }
+
     AmoCrmConnector(ConnectionSettings settings, AmoCrmConnectorProperties properties) {
         this(settings, properties, Clock.systemUTC());
     }

@@ -85,6 +85,16 @@ class AmoCrmConnectorTest {
         return new AmoCrmConnector(settings, AmoCrmConnectorProperties.of(settings), clock);
     }
 
+    // --- deal links ---
+
+    @Test
+    void aLeadOpensOnItsCardInTheAccount() {
+        AmoCrmConnector account = connector(Map.of("base-url", "https://acme.amocrm.ru"));
+
+        assertThat(account.dealUrl("31337")).contains("https://acme.amocrm.ru/leads/detail/31337");
+        assertThat(account.dealUrl("x/1")).isEmpty();
+    }
+
     // --- options ---
 
     @Test

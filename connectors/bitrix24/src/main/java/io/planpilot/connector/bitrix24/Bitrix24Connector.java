@@ -146,6 +146,15 @@ final class Bitrix24Connector implements Connector {
             });
     private volatile Cached catalogCache;
 
+    /** The deal's card on the portal: {@code https://<portal>/crm/deal/details/<id>/}, the portal taken from the webhook URL. */
+    @Override
+    public java.util.Optional<String> dealUrl(String dealId) {
+        if (dealId == null || !dealId.matches("\\d+")) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(properties.baseUrl().resolve("/crm/deal/details/" + dealId + "/").toString());
+    }
+
     Bitrix24Connector(ConnectionSettings settings, Bitrix24ConnectorProperties properties) {
         this(settings, properties, Clock.systemUTC());
     }

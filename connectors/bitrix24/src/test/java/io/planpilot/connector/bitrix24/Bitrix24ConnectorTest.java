@@ -79,6 +79,16 @@ class Bitrix24ConnectorTest {
         return pages;
     }
 
+    // --- deal links ---
+
+    @Test
+    void aDealOpensOnItsPortalsDealCard() {
+        Connector portal = connector(Map.of("base-url", "https://acme.bitrix24.ru/rest/1/abc123/"));
+
+        assertThat(portal.dealUrl("42")).contains("https://acme.bitrix24.ru/crm/deal/details/42/");
+        assertThat(portal.dealUrl("../42")).isEmpty();
+    }
+
     // --- check ---
 
     @Test
