@@ -64,7 +64,9 @@ import static org.assertj.core.api.Assertions.assertThat;
         "adapter.connections.hs.base-url=http://localhost:${" + AdapterIntegrationTest.CRM_FAKE_PORT + "}",
         "adapter.connections.hs.access-token=pat-test",
         "adapter.connections.hs.client-secret=" + AdapterIntegrationTest.HS_CLIENT_SECRET,
-        "adapter.connections.hs.sync-interval=0"})
+        "adapter.connections.hs.sync-interval=0",
+        // the portal's pages (played by CRM_FAKE) may frame the dashboard
+        "adapter.ui.frame-ancestors[0]=http://localhost:${" + AdapterIntegrationTest.CRM_FAKE_PORT + "}"})
 @AutoConfigureWebTestClient(timeout = "PT60S")
 public abstract class AdapterIntegrationTest {
 

@@ -35,7 +35,8 @@ class AdminSecurityTest extends AdapterIntegrationTest {
         web.get().uri("/api/v1/connections").header(HttpHeaders.AUTHORIZATION, "Bearer " + TOKEN).exchange()
                 .expectHeader().valueEquals("X-Content-Type-Options", "nosniff")
                 .expectHeader().valueEquals("Referrer-Policy", "no-referrer")
-                .expectHeader().valueEquals("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'")
+                .expectHeader().valueEquals("Content-Security-Policy", "default-src 'self'; frame-ancestors http://localhost:"
+                        + CRM_FAKE.port())
                 .expectHeader().exists("Cache-Control");
     }
 
