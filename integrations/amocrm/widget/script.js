@@ -55,8 +55,7 @@ define(['jquery'], function ($) {
     function show(html) {
       self.render_template({
         caption: {class_name: 'planpilot-widget__caption'},
-        body: '<div class="planpilot-widget">' + html + '</div>',
-        render: ''
+        body: '<div class="planpilot-widget">' + html + '</div>'
       });
     }
 
