@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * One adapter for all integration tests (one Spring context, one embedded PostgreSQL): a
  * {@code small} CSV connection the tests rewrite, the {@code demo} connection over config/demo, and
- * {@code hooked}, a test-only connector whose webhooks and re-reads the tests control. None syncs by
- * itself ({@code sync-interval: 0}); tests start the runs.
+ * {@code hooked}, a test-only connector whose webhooks and re-reads the tests control, and {@code amo},
+ * an amoCRM account for the widget's backend that is never read. None syncs by itself
+ * ({@code sync-interval: 0}); tests start the runs.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         // plain properties, not @DynamicPropertySource: the adapter reads its configuration before
@@ -43,6 +44,13 @@ import static org.assertj.core.api.Assertions.assertThat;
         "adapter.connections.hooked.type=hooked",
         "adapter.connections.hooked.token=" + AdapterIntegrationTest.HOOK_TOKEN,
         "adapter.connections.hooked.sync-interval=0",
+        // the amoCRM widget's backend (io.planpilot.app.amocrm): never synced, its data put in by the tests
+        "adapter.connections.amo.type=amocrm",
+        "adapter.connections.amo.base-url=https://acme.amocrm.ru",
+        "adapter.connections.amo.access-token=test-amo-token",
+        "adapter.connections.amo.account-id=" + AdapterIntegrationTest.AMO_ACCOUNT_ID,
+        "adapter.connections.amo.client-secret=" + AdapterIntegrationTest.AMO_CLIENT_SECRET,
+        "adapter.connections.amo.sync-interval=0",
         "adapter.webhooks.max-attempts=5",
         "adapter.webhooks.backoff.initial=PT0.05S",
         "adapter.webhooks.backoff.max=PT0.2S",
@@ -73,6 +81,9 @@ public abstract class AdapterIntegrationTest {
     protected static final String TOKEN = "test-admin-token";
     protected static final String PREVIOUS_TOKEN = "test-previous-admin-token";
     protected static final String HOOK_TOKEN = "test-hook-token";
+    protected static final String AMO_ACCOUNT_ID = "29085955";
+    /** 64 characters, as amoCRM's integration secret keys are. */
+    protected static final String AMO_CLIENT_SECRET = "Yq3vB8kT1mWz0pLr6sXc2dNf9gHj4aKe7uVi5oRy1tQw3eMn8bZx0cFl2hJs6dGk";
     static final String DATA_DIR_NAME = "target/it-data";
     protected static final Path DATA_DIR = freshDataDir();
     protected static final SmallExport SMALL = SmallExport.createIn(DATA_DIR.resolve("small-export"));
