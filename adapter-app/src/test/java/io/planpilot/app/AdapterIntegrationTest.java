@@ -115,6 +115,7 @@ public abstract class AdapterIntegrationTest {
             // the head of `hooked` gets the head's notices; large deals from 100,000; no schedule
             Files.writeString(dir.resolve("rules.yml"), """
                     schedule: off
+                    tasks-per-user-per-day: 50
                     recipients:
                       head: {hooked: "900"}
                     rules:

@@ -196,6 +196,40 @@ public class ActionOutbox {
         return db.sql("select * from action where id = :id").bind("id", id).map(ActionOutbox::action).one();
     }
 
+    /** A CRM user (or a dedupe key) of a connection as one text: what the counts below are keyed by. */
+    public static String userKey(String connection, String id) {
+        return connection + '\u001f' + id;
+    }
+
+    /** Of the given dedupe keys of a connection, those the outbox holds already. */
+    public Mono<java.util.Set<String>> known(String connection, List<String> keys) {
+        if (keys.isEmpty()) {
+            return Mono.just(java.util.Set.of());
+        }
+        return db.sql("select dedupe_key from action where connection = :connection and dedupe_key = any(:keys)")
+                .bind("connection", connection)
+                .bind("keys", keys.toArray(String[]::new))
+                .map(row -> row.get("dedupe_key", String.class))
+                .all()
+                .collect(java.util.stream.Collectors.toSet());
+    }
+
+    /**
+     * How many tasks and notices each CRM user of each connection was given since {@code since}, by
+     * {@link #userKey}.
+     */
+    public Mono<Map<String, Long>> addressedSince(Instant since) {
+        return db.sql("""
+                        select connection, target, count(*) as given from action
+                        where kind in ('TASK', 'NOTIFY') and created_at >= :since
+                        group by connection, target""")
+                .bind("since", since)
+                .map(row -> Map.entry(userKey(row.get("connection", String.class), row.get("target", String.class)),
+                        row.get("given", Long.class)))
+                .all()
+                .collectMap(Map.Entry::getKey, Map.Entry::getValue);
+    }
+
     /** Pending actions and when the oldest of them was proposed (a gauge); the oldest is null when none waits. */
     public record Backlog(long pending, Instant oldest) {
     }

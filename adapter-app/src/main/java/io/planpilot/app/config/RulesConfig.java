@@ -12,8 +12,13 @@ import org.springframework.scheduling.support.CronExpression;
  *                      null when the file turns the schedule off
  * @param scheduleText  the schedule as written, for the log
  * @param afterChanges  whether the rules also run after each sync and after webhook changes
+ * @param perUserPerDay tasks and notices one CRM user is given at most per local day (0: no limit)
  */
-public record RulesConfig(RuleSettings settings, CronExpression schedule, String scheduleText, boolean afterChanges) {
+public record RulesConfig(RuleSettings settings, CronExpression schedule, String scheduleText, boolean afterChanges,
+                          int perUserPerDay) {
+
+    /** Tasks and notices one CRM user is given at most per day by default. */
+    public static final int DEFAULT_PER_USER_PER_DAY = 10;
 
     /** Every working day at 09:00. */
     public static final String DEFAULT_SCHEDULE = "0 0 9 * * MON-FRI";

@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads the rules file: its own two keys ({@code schedule}, {@code run-after-changes}) here, the rest
+ * Reads the rules file: its own keys ({@code schedule}, {@code run-after-changes},
+ * {@code tasks-per-user-per-day}) here, the rest
  * by the rule book's {@link RuleSettings#read}. An absent file means every default; every problem is
  * reported as {@code <file>: <key>: <problem>}.
  */
@@ -56,6 +57,7 @@ final class RulesFile {
         String scheduleText = RulesConfig.DEFAULT_SCHEDULE;
         CronExpression schedule = CronExpression.parse(scheduleText);
         boolean afterChanges = true;
+        int perUserPerDay = RulesConfig.DEFAULT_PER_USER_PER_DAY;
         if (root != null) {
             Object value = root.remove("schedule");
             if (value != null) {
@@ -73,6 +75,13 @@ final class RulesFile {
                     }
                 }
             }
+            Object limit = root.remove("tasks-per-user-per-day");
+            if (limit instanceof Integer number && number >= 0) {
+                perUserPerDay = number;
+            } else if (limit != null) {
+                problems.add(new ConfigProblem(where + ": tasks-per-user-per-day", "must be a whole number, 0 for no limit (got '"
+                        + limit + "')"));
+            }
             Object after = root.remove("run-after-changes");
             if (after instanceof Boolean flag) {
                 afterChanges = flag;
@@ -82,6 +91,6 @@ final class RulesFile {
         }
         RuleSettings.Parsed parsed = RuleSettings.read(root, context);
         parsed.problems().forEach(problem -> problems.add(new ConfigProblem(where, problem)));
-        return new RulesConfig(parsed.settings(), schedule, scheduleText, afterChanges);
+        return new RulesConfig(parsed.settings(), schedule, scheduleText, afterChanges, perUserPerDay);
     }
 }

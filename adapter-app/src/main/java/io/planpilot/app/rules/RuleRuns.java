@@ -76,7 +76,22 @@ public class RuleRuns {
     }
 
     /** What a run stored. */
-    public record Result(long created, long skippedAsDuplicate, long withoutWrites) {
+    public record Result(long created, long skippedAsDuplicate, long withoutWrites, long overDailyLimit) {
+    }
+
+    /** The proposals within the users' daily limit ({@link UserDailyLimit}); what the outbox holds already and who got what today come from the outbox. */
+    private List<ProposedAction> withinDailyLimit(List<ProposedAction> proposals) {
+        int limit = rules.perUserPerDay();
+        if (limit == 0 || proposals.isEmpty()) {
+            return proposals;
+        }
+        Map<String, List<String>> keysByConnection = new java.util.HashMap<>();
+        proposals.forEach(p -> keysByConnection.computeIfAbsent(p.connection(), c -> new ArrayList<>()).add(p.dedupeKey()));
+        java.util.Set<String> known = new java.util.HashSet<>();
+        keysByConnection.forEach((connection, keys) -> outbox.known(connection, keys).block()
+                .forEach(key -> known.add(UserDailyLimit.key(connection, key))));
+        java.time.Instant dayStart = clock.instant().atZone(config.timeZone()).toLocalDate().atStartOfDay(config.timeZone()).toInstant();
+        return UserDailyLimit.apply(proposals, known, outbox.addressedSince(dayStart).block(), limit);
     }
 
     /** The run for now: the current month in {@code adapter.time-zone}. Blocking. */
@@ -98,16 +113,19 @@ public class RuleRuns {
                 withoutWrites++;
             }
         }
-        ActionOutbox.Proposed stored = outbox.propose(sendable, clock.instant()).block();
+        Map<String, Long> byRule = new TreeMap<>();
+        sendable.forEach(action -> byRule.merge(action.rule(), 1L, Long::sum));
+        List<ProposedAction> allowed = withinDailyLimit(sendable);
+        long overLimit = sendable.size() - allowed.size();
+        ActionOutbox.Proposed stored = outbox.propose(allowed, clock.instant()).block();
         if (stored.created() > 0) {
             dispatcher.wake();
         }
-        Map<String, Long> byRule = new TreeMap<>();
-        sendable.forEach(action -> byRule.merge(action.rule(), 1L, Long::sum));
-        log.info("Rules run ({}) for {} as of {}: {} actions proposed {}, {} new, {} already there, {} for CRMs without writes ({} ms)",
+        log.info("Rules run ({}) for {} as of {}: {} actions proposed {}, {} new, {} already there, {} over a user's daily "
+                        + "limit (later), {} for CRMs without writes ({} ms)",
                 cause, query.period(), query.asOf(), sendable.size(), byRule, stored.created(), stored.skippedAsDuplicate(),
-                withoutWrites, (System.nanoTime() - started) / 1_000_000);
-        return new Result(stored.created(), stored.skippedAsDuplicate(), withoutWrites);
+                overLimit, withoutWrites, (System.nanoTime() - started) / 1_000_000);
+        return new Result(stored.created(), stored.skippedAsDuplicate(), withoutWrites, overLimit);
     }
 
     private boolean takesWrites(String connection) {

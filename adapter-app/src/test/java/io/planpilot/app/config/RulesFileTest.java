@@ -30,6 +30,7 @@ class RulesFileTest {
         assertThat(problems).isEmpty();
         assertThat(rules.scheduleText()).isEqualTo(RulesConfig.DEFAULT_SCHEDULE);
         assertThat(rules.afterChanges()).isTrue();
+        assertThat(rules.perUserPerDay()).isEqualTo(10);
         assertThat(rules.settings().recipient(io.planpilot.core.rules.Role.HEAD, "demo")).isEqualTo("101");
     }
 
@@ -49,6 +50,7 @@ class RulesFileTest {
         Path file = write("""
                 schedule: every morning
                 run-after-changes: maybe
+                tasks-per-user-per-day: -1
                 recipients:
                   head: {crm: "1"}
                 rules:
@@ -63,6 +65,7 @@ class RulesFileTest {
         assertThat(String.join("\n", problems.stream().map(ConfigProblem::toString).toList()))
                 .contains(file + ": schedule: must be a cron expression")
                 .contains(file + ": run-after-changes: must be true or false (got 'maybe')")
+                .contains(file + ": tasks-per-user-per-day: must be a whole number, 0 for no limit (got '-1')")
                 .contains("recipients.head.crm")
                 .contains("rules.plan-at-risk.threshold")
                 .contains("stale-dael");
