@@ -7,7 +7,7 @@
 # portal's answer time does not. WORKERS=0 measures the intake alone.
 # Afterwards the inbox is counted in PostgreSQL against wrk's count of 200 answers.
 # Run from the repository root after `./mvnw -B -ntp package -DskipTests`; needs wrk and psql
-# (Debian: apt-get install -y wrk postgresql-client).
+# (Debian: apt-get install -y wrk postgresql-client). EXTRA_ARGS adds adapter arguments (--key=value ...).
 set -euo pipefail
 JAR=adapter-app/target/planpilot.jar
 PORT=${PORT:-18181}
@@ -23,7 +23,7 @@ java -jar "$JAR" --server.port="$PORT" --adapter.data-dir="$DATA" --adapter.plan
   --adapter.connections.b24.type=bitrix24 \
   --adapter.connections.b24.base-url=https://127.0.0.1:9/rest/1/benchsecret/ \
   --adapter.connections.b24.application-token=bench-token \
-  --adapter.connections.b24.sync-interval=0 > "$DATA/adapter.log" 2>&1 &
+  --adapter.connections.b24.sync-interval=0 ${EXTRA_ARGS:-} > "$DATA/adapter.log" 2>&1 &
 until curl -sf "http://127.0.0.1:$PORT/actuator/health" >/dev/null; do sleep 0.2; done
 PG_PORT=$(grep -o "up on 127.0.0.1:[0-9]*" "$DATA/adapter.log" | head -1 | cut -d: -f2)
 
