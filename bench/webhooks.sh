@@ -17,7 +17,7 @@ WORKERS=${WORKERS:-2}
 DATA=$(mktemp -d /tmp/planpilot-webhooks-XXXX)
 trap 'kill $(jobs -p) 2>/dev/null || true; sleep 2; rm -rf "$DATA"' EXIT
 
-java -jar "$JAR" --server.port="$PORT" --adapter.data-dir="$DATA" --adapter.plan-file="$DATA/none.csv" \
+java ${JAVA_OPTS:-} -jar "$JAR" --server.port="$PORT" --adapter.data-dir="$DATA" --adapter.plan-file="$DATA/none.csv" \
   --adapter.webhooks.workers="$WORKERS" \
   --adapter.connections.demo.sync-interval=0 \
   --adapter.connections.b24.type=bitrix24 \
