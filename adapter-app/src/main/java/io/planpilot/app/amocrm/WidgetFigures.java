@@ -116,12 +116,7 @@ class WidgetFigures {
         if (open.isPresent()) {
             DealFacts.OpenDeal deal = open.get();
             RuleSettings.StuckInStage stuck = config.rules().settings().stuckInStage();
-            StageNorm norm = facts.stageVisitsInLookback().stream()
-                    .filter(v -> v.connection().equals(deal.connection()) && v.pipelineId().equals(deal.pipelineId())
-                            && v.stageId().equals(deal.stageId()))
-                    .findFirst()
-                    .map(v -> StageNorm.of(v.days(), stuck.percentile(), stuck.minVisits()))
-                    .orElse(null);
+            io.planpilot.core.rules.StageNorm norm = io.planpilot.core.rules.StageNorm.of(facts, deal, stuck);
             BigDecimal days = BigDecimal.valueOf(Duration.between(deal.stageEnteredAt(), asOf).toMillis())
                     .divide(DAY_MILLIS, 1, RoundingMode.HALF_UP);
             lead.put("state", "OPEN");

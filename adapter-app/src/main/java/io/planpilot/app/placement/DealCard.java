@@ -73,10 +73,9 @@ public class DealCard {
             return Mono.just(Optional.empty());
         }
         var rule = config.rules().settings().stuckInStage();
-        List<BigDecimal> visits = facts.stageVisitsInLookback().stream()
-                .filter(v -> v.pipelineId().equals(deal.pipelineId()) && v.stageId().equals(deal.stageId()))
-                .findFirst().map(DealFacts.StageVisits::days).orElse(List.of());
-        BigDecimal norm = visits.size() >= rule.minVisits() ? nearestRank(visits, rule.percentile()) : null;
+        List<BigDecimal> visits = io.planpilot.core.rules.StageNorm.visits(facts, deal);
+        io.planpilot.core.rules.StageNorm usual = io.planpilot.core.rules.StageNorm.of(visits, rule);
+        BigDecimal norm = usual == null ? null : usual.days();
         BigDecimal days = BigDecimal.valueOf(Duration.between(deal.stageEnteredAt(), now).toMinutes())
                 .divide(BigDecimal.valueOf(24 * 60), 1, RoundingMode.HALF_UP);
         Stage stage = new Stage(deal.stageId(), deal.stageName(), days, norm, rule.percentile(), visits.size(),
@@ -104,11 +103,5 @@ public class DealCard {
                         row.get("deadline", Instant.class), row.get("crm_id", String.class), row.get("created_at", Instant.class)))
                 .all()
                 .collectList();
-    }
-
-    /** The nearest-rank percentile of sorted values, as the stuck-in-stage rule takes it. */
-    static BigDecimal nearestRank(List<BigDecimal> sorted, int percentile) {
-        long rank = ((long) percentile * sorted.size() + 99) / 100;
-        return sorted.get((int) Math.max(rank, 1) - 1);
     }
 }

@@ -215,7 +215,8 @@ public class DashboardController {
                 UiContext ctx = new UiContext(grant, m, query.period().label(), connection, blankToNull(request.asOf()),
                         config.baseCurrency(), List.copyOf(snapshots.connections()));
                 Map<String, Object> params = new LinkedHashMap<>();
-                String template = builder.build(new DashboardPages(new KpiEngine(snapshots.current()), query, connections), ctx, params);
+                String template = builder.build(new DashboardPages(new KpiEngine(snapshots.current()), query, connections,
+                        config.rules().settings().stuckInStage()), ctx, params);
                 params.put("f", new Frame(ctx, m.t("page." + (nav == null ? template.replace(".jte", "") : nav)), nav,
                         langHref(exchange, ctx.otherLang())));
                 params.put("periods", PeriodOptions.around(query.asOf().atZone(config.timeZone()).toLocalDate(),

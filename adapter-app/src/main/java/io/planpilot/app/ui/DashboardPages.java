@@ -38,17 +38,18 @@ public final class DashboardPages {
     static final int LISTED = 500;
     /** Months a rep's sparkline covers, up to the period's own. */
     static final int TREND_MONTHS = 6;
-    /** The deal page's norm: this percentile (nearest rank) of the stage's finished visits in the lookback window. */
-    static final int NORM_PERCENTILE = 75;
-
     private final KpiEngine engine;
     private final KpiQuery query;
     private final Connections connections;
+    /** The deal page's norm is the stuck-in-stage rule's ({@link io.planpilot.core.rules.StageNorm}). */
+    private final io.planpilot.core.rules.RuleSettings.StuckInStage stuckInStage;
 
-    DashboardPages(KpiEngine engine, KpiQuery query, Connections connections) {
+    DashboardPages(KpiEngine engine, KpiQuery query, Connections connections,
+                   io.planpilot.core.rules.RuleSettings.StuckInStage stuckInStage) {
         this.engine = engine;
         this.query = query;
         this.connections = connections;
+        this.stuckInStage = stuckInStage;
     }
 
     public record Overview(KpiFigures department, Dimension dimension, List<BreakdownRow> rows, ChartSpec chart) {
@@ -163,13 +164,11 @@ public final class DashboardPages {
             Optional<DealFacts.OpenDeal> open = facts.open().stream().filter(d -> d.id().equals(dealId)).findFirst();
             if (open.isPresent()) {
                 DealFacts.OpenDeal o = open.get();
-                List<BigDecimal> visits = facts.stageVisitsInLookback().stream()
-                        .filter(v -> v.connection().equals(o.connection()) && v.pipelineId().equals(o.pipelineId())
-                                && v.stageId().equals(o.stageId()))
-                        .findFirst().map(DealFacts.StageVisits::days).orElse(List.of());
+                List<BigDecimal> visits = io.planpilot.core.rules.StageNorm.visits(facts, o);
                 BigDecimal days = BigDecimal.valueOf(Duration.between(o.stageEnteredAt(), query.asOf()).toMillis())
                         .divide(BigDecimal.valueOf(86_400_000L), MathContext.DECIMAL128);
-                BigDecimal norm = nearestRank(visits, NORM_PERCENTILE);
+                io.planpilot.core.rules.StageNorm usual = io.planpilot.core.rules.StageNorm.of(visits, stuckInStage);
+                BigDecimal norm = usual == null ? null : usual.days();
                 timing = new StageTiming(o.stageName(), o.stageEnteredAt(), days, norm, visits.size(),
                         norm != null && days.compareTo(norm) > 0);
             }
@@ -178,15 +177,6 @@ public final class DashboardPages {
                 : engine.reps(query).stream().filter(r -> r.key().equals(deal.ownerKey())).findFirst().orElse(null);
         List<Action> about = actions.stream().filter(a -> dealId.equals(a.dealId())).toList();
         return Optional.of(new DealPage(new DealLine(deal, crmUrl(deal.connection(), deal.id())), timing, owner, about));
-    }
-
-    /** Of n values sorted ascending, the ceil(p/100 × n)-th (docs/rules.md "Percentile"); null when none. */
-    static BigDecimal nearestRank(List<BigDecimal> sorted, int percentile) {
-        if (sorted.isEmpty()) {
-            return null;
-        }
-        int rank = (int) (((long) percentile * sorted.size() + 99) / 100);
-        return sorted.get(Math.max(rank, 1) - 1);
     }
 
     private String crmUrl(String connection, String dealId) {

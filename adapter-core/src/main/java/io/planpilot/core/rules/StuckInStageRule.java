@@ -33,10 +33,11 @@ final class StuckInStageRule implements Rule {
                 continue;
             }
             DealFacts.StageVisits stage = visits.get(List.of(deal.connection(), deal.pipelineId(), deal.stageId()));
-            if (stage == null || stage.days().size() < s.minVisits()) {
+            StageNorm norm = stage == null ? null : StageNorm.of(stage.days(), s);
+            if (norm == null) {
                 continue;
             }
-            BigDecimal usual = Percentile.nearestRank(stage.days(), s.percentile());
+            BigDecimal usual = norm.days();
             BigDecimal inStage = e.daysSince(deal.stageEnteredAt());
             if (inStage.compareTo(usual) <= 0) {
                 continue;
