@@ -172,11 +172,13 @@ public class WebhookInbox {
                             limit :limit
                             for update skip locked
                         ), taken as (
-                            select i.id from webhook_inbox i
-                            where (i.connection, i.kind, i.record_id) in (select connection, kind, record_id from due)
-                              and (i.status in ('RECEIVED', 'FAILED')
-                                   or (i.status = 'PROCESSING' and i.lease_until <= :now and i.attempts < :maxAttempts))
-                            for update skip locked
+                            -- a join on the record, with the open statuses spelled out, so that each due record is
+                            -- looked up in webhook_inbox_open_by_record (an IN over the tuple scanned the whole inbox)
+                            select i.id from due d
+                            join webhook_inbox i on i.connection = d.connection and i.kind = d.kind and i.record_id = d.record_id
+                            where i.status in ('RECEIVED', 'PROCESSING', 'FAILED')
+                              and (i.status in ('RECEIVED', 'FAILED') or (i.lease_until <= :now and i.attempts < :maxAttempts))
+                            for update of i skip locked
                         )
                         update webhook_inbox i
                            set status = 'PROCESSING', claim_token = :token, claimed_at = :now, lease_until = :leaseUntil,

@@ -49,7 +49,7 @@ public class WebhookInboxController {
             return Mono.error(Problems.notFound("webhook inbox entry", id));
         }
         return inbox.requeue(entryId)
-                .doOnNext(entry -> workers.wake())
+                .doOnNext(entry -> workers.wakeNow())
                 .switchIfEmpty(Mono.defer(() -> inbox.find(entryId)
                         .switchIfEmpty(Mono.error(Problems.notFound("webhook inbox entry", id)))
                         .flatMap(entry -> Mono.error(notRetryable(entry)))));
