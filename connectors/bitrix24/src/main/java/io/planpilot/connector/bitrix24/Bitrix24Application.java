@@ -74,7 +74,7 @@ public final class Bitrix24Application {
             throw new IllegalArgumentException("bitrix24 connection '" + settings.id()
                     + "' has no local application: set app-client-id and app-client-secret");
         }
-        JacksonCodec codec = new JacksonCodec(Bitrix24ConnectorFactory.TYPE, Bitrix24Connector.mapper());
+        JacksonCodec codec = new JacksonCodec(Bitrix24ConnectorFactory.TYPE, JacksonCodec.emptyStringsAsNullMapper());
         Bitrix24Errors errors = new Bitrix24Errors(clock);
         this.calls = new CrmResilience(Bitrix24ConnectorFactory.TYPE, settings.id() + "-app", properties.policy(), clock);
         this.portal = CrmClients.feign(Bitrix24AppApi.class, properties.portal(), Bitrix24ConnectorFactory.TYPE,

@@ -36,11 +36,8 @@ import io.planpilot.core.domain.Rep;
 import io.planpilot.core.domain.Stage;
 import io.planpilot.core.domain.StageTransition;
 import io.planpilot.core.kpi.CrmCurrencies;
-import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.cfg.CoercionAction;
-import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
@@ -163,7 +160,7 @@ final class Bitrix24Connector implements Connector {
         this.settings = settings;
         this.properties = properties;
         this.clock = clock;
-        this.json = mapper();
+        this.json = JacksonCodec.emptyStringsAsNullMapper();
         this.calls = new CrmResilience(Bitrix24ConnectorFactory.TYPE, settings.id(), properties.policy(), clock);
         this.client = CrmClients.feign(Bitrix24Client.class, properties.baseUrl().toString(), Bitrix24ConnectorFactory.TYPE,
                 properties.policy(), new Bitrix24Errors(clock), new JacksonCodec(Bitrix24ConnectorFactory.TYPE, json));
@@ -172,13 +169,6 @@ final class Bitrix24Connector implements Connector {
     }
 
     /** Lenient about unknown fields (Bitrix24 adds them), strict about types; an empty string reads as null. */
-    static JsonMapper mapper() {
-        return JsonMapper.builder()
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .withCoercionConfigDefaults(config -> config.setCoercion(CoercionInputShape.EmptyString, CoercionAction.AsNull))
-                .build();
-    }
-
     @Override
     public Capabilities capabilities() {
         return new Capabilities(true, true, false, true, true, true, true, true);

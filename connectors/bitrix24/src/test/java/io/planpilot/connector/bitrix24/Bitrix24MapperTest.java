@@ -28,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Bitrix24's JSON, in the shapes of its documentation, to the domain (MAPPING.md, the Bitrix24 column). */
 class Bitrix24MapperTest {
 
-    private static final JsonMapper JSON = Bitrix24Connector.mapper();
+    private static final JsonMapper JSON = io.planpilot.connector.support.JacksonCodec.emptyStringsAsNullMapper();
     private static final String ENDPOINT = Bitrix24Client.DEAL_LIST;
 
     private final Bitrix24Mapper mapper = new Bitrix24Mapper("b24", Map.of("region", "UF_CRM_REGION", "segment", "SOURCE_ID"));

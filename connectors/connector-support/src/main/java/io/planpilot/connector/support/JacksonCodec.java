@@ -53,6 +53,18 @@ public final class JacksonCodec implements Encoder, Decoder {
                 .build();
     }
 
+    /**
+     * {@link #defaultMapper()} that also reads an empty string as null: for CRMs that send {@code ""}
+     * for a missing number or date (Bitrix24, Pipedrive).
+     */
+    public static JsonMapper emptyStringsAsNullMapper() {
+        return JsonMapper.builder()
+                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .withCoercionConfigDefaults(config -> config.setCoercion(
+                        tools.jackson.databind.cfg.CoercionInputShape.EmptyString, tools.jackson.databind.cfg.CoercionAction.AsNull))
+                .build();
+    }
+
     public JsonMapper mapper() {
         return mapper;
     }

@@ -37,9 +37,6 @@ import io.planpilot.core.domain.Rep;
 import io.planpilot.core.domain.Stage;
 import io.planpilot.core.domain.StageTransition;
 import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.cfg.CoercionAction;
-import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Clock;
@@ -142,7 +139,7 @@ final class PipedriveConnector implements Connector {
         this.settings = settings;
         this.properties = properties;
         this.clock = clock;
-        this.json = mapper();
+        this.json = JacksonCodec.emptyStringsAsNullMapper();
         String type = PipedriveConnectorFactory.TYPE;
         this.calls = new PipedriveCalls(new CrmResilience(type, settings.id(), properties.policy(), clock), window);
         RequestInterceptor token = template -> template.header("x-api-token", properties.apiToken());
@@ -153,13 +150,6 @@ final class PipedriveConnector implements Connector {
     }
 
     /** Lenient about unknown fields (Pipedrive adds them), strict about types; an empty string reads as null. */
-    static JsonMapper mapper() {
-        return JsonMapper.builder()
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .withCoercionConfigDefaults(config -> config.setCoercion(CoercionInputShape.EmptyString, CoercionAction.AsNull))
-                .build();
-    }
-
     @Override
     public Capabilities capabilities() {
         return new Capabilities(true, true, true, true, true, true, false, true);
