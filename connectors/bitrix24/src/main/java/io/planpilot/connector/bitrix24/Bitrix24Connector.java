@@ -916,10 +916,8 @@ final class Bitrix24Connector implements Connector {
 
     @Override
     public SyncPage reread(List<RecordRef> records) {
-        List<String> dealIds = records.stream().filter(r -> r.kind() == RecordKind.DEAL).map(RecordRef::id)
-                .filter(id -> id != null && !id.isBlank()).distinct().toList();
-        List<String> activityIds = records.stream().filter(r -> r.kind() == RecordKind.ACTIVITY).map(RecordRef::id)
-                .filter(id -> id != null && !id.isBlank()).distinct().toList();
+        List<String> dealIds = RecordRef.ids(records, RecordKind.DEAL);
+        List<String> activityIds = RecordRef.ids(records, RecordKind.ACTIVITY);
         SyncPage.Builder page = SyncPage.builder();
         if (!dealIds.isEmpty()) {
             Catalog catalog = cachedCatalog();

@@ -653,8 +653,7 @@ final class HubSpotConnector implements Connector {
     /** The announced deals by id, 100 a request; a deal HubSpot does not return is gone (archived or merged away). */
     @Override
     public SyncPage reread(List<RecordRef> records) {
-        List<String> ids = records.stream().filter(r -> r.kind() == RecordKind.DEAL).map(RecordRef::id)
-                .filter(id -> id != null && !id.isBlank()).distinct().toList();
+        List<String> ids = RecordRef.ids(records, RecordKind.DEAL);
         SyncPage.Builder page = SyncPage.builder();
         if (ids.isEmpty()) {
             return page.build();

@@ -518,8 +518,8 @@ final class PipedriveConnector implements Connector {
 
     @Override
     public SyncPage reread(List<RecordRef> records) {
-        List<String> dealIds = ids(records, RecordKind.DEAL);
-        List<String> activityIds = ids(records, RecordKind.ACTIVITY);
+        List<String> dealIds = RecordRef.ids(records, RecordKind.DEAL);
+        List<String> activityIds = RecordRef.ids(records, RecordKind.ACTIVITY);
         SyncPage.Builder page = SyncPage.builder();
         if (!dealIds.isEmpty()) {
             Catalog catalog = cachedCatalog();
@@ -565,11 +565,6 @@ final class PipedriveConnector implements Connector {
                     .map(id -> new RecordRef(RecordKind.ACTIVITY, id)).toList());
         }
         return page.build();
-    }
-
-    private static List<String> ids(List<RecordRef> records, RecordKind kind) {
-        return records.stream().filter(r -> r.kind() == kind).map(RecordRef::id)
-                .filter(id -> id != null && !id.isBlank()).map(String::trim).distinct().toList();
     }
 
     private static List<List<String>> chunks(List<String> ids) {
