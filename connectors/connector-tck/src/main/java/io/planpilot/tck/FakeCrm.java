@@ -62,11 +62,33 @@ public interface FakeCrm {
      */
     Duration rateLimitNextCall(boolean withResetHeader);
 
+    /** A request URL's query parameters, decoded, in order (the last of a repeated name wins). */
+    static java.util.Map<String, String> queryParameters(String url) {
+        java.util.Map<String, String> query = new java.util.LinkedHashMap<>();
+        String raw = java.net.URI.create(url).getRawQuery();
+        if (raw == null) {
+            return query;
+        }
+        for (String pair : raw.split("&")) {
+            int equals = pair.indexOf('=');
+            query.put(java.net.URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), java.nio.charset.StandardCharsets.UTF_8),
+                    equals < 0 ? "" : java.net.URLDecoder.decode(pair.substring(equals + 1), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        return query;
+    }
+
+    /** The queue of faults the fake applies to the next calls, in the CRM's own shapes. */
+    FakeCrmFaults faults();
+
     /** Answers the next {@code times} deal pages with HTTP {@code status} and the CRM's error body. */
-    void failNextCalls(int times, int status);
+    default void failNextCalls(int times, int status) {
+        faults().fail(times, status);
+    }
 
     /** Answers the next {@code times} deal pages only after {@code delay}. */
-    void delayNextCalls(int times, Duration delay);
+    default void delayNextCalls(int times, Duration delay) {
+        faults().delay(times, delay);
+    }
 
     /**
      * Answers the next deal page with JSON cut off inside a deal; returns the JSON path of the field it

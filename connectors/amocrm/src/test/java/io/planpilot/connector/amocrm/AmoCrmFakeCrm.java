@@ -138,13 +138,8 @@ final class AmoCrmFakeCrm implements FakeCrm {
     }
 
     @Override
-    public synchronized void failNextCalls(int times, int status) {
-        faults.fail(times, status);
-    }
-
-    @Override
-    public synchronized void delayNextCalls(int times, Duration delay) {
-        faults.delay(times, delay);
+    public FakeCrmFaults faults() {
+        return faults;
     }
 
     @Override

@@ -200,13 +200,8 @@ final class Bitrix24FakeCrm implements FakeCrm {
     }
 
     @Override
-    public synchronized void failNextCalls(int times, int status) {
-        faults.fail(times, status);
-    }
-
-    @Override
-    public synchronized void delayNextCalls(int times, Duration delay) {
-        faults.delay(times, delay);
+    public FakeCrmFaults faults() {
+        return faults;
     }
 
     /** The deals of a read come first from a plain {@code crm.deal.list}, whose {@code result} is the list. */

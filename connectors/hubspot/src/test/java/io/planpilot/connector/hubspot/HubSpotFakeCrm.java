@@ -16,7 +16,6 @@ import tools.jackson.databind.node.ObjectNode;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +24,6 @@ import java.util.ArrayList;
 import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -212,13 +210,8 @@ final class HubSpotFakeCrm implements FakeCrm {
     }
 
     @Override
-    public synchronized void failNextCalls(int times, int status) {
-        faults.fail(times, status);
-    }
-
-    @Override
-    public synchronized void delayNextCalls(int times, Duration delay) {
-        faults.delay(times, delay);
+    public FakeCrmFaults faults() {
+        return faults;
     }
 
     @Override
@@ -329,20 +322,6 @@ final class HubSpotFakeCrm implements FakeCrm {
 
     // --- the API ---
 
-    static Map<String, String> query(String url) {
-        Map<String, String> query = new LinkedHashMap<>();
-        String raw = URI.create(url).getRawQuery();
-        if (raw == null) {
-            return query;
-        }
-        for (String pair : raw.split("&")) {
-            int equals = pair.indexOf('=');
-            query.put(URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8),
-                    equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-        }
-        return query;
-    }
-
     private final class Transformer implements ResponseDefinitionTransformerV2 {
         @Override
         public String getName() {
@@ -390,7 +369,7 @@ final class HubSpotFakeCrm implements FakeCrm {
                     return json(status.status(), HubSpotPortal.errorBody(category, status.status() == 401
                             ? "Authentication credentials not found." : "internal error").toString()).build();
                 }
-                HubSpotPortal.Answer answer = portal.call(method, path, query(request.getUrl()), request.getBodyAsString(),
+                HubSpotPortal.Answer answer = portal.call(method, path, FakeCrm.queryParameters(request.getUrl()), request.getBodyAsString(),
                         request.getHeader("Authorization"));
                 String text = answer.body();
                 if (loseNextCreate && method.equals("POST") && (path.endsWith("/tasks") || path.endsWith("/notes"))) {

@@ -160,7 +160,7 @@ class HubSpotFullSyncLoad {
                 HubSpotPortal.Answer answer;
                 synchronized (portal) {
                     answer = portal.call(exchange.getRequestMethod(), path,
-                            HubSpotFakeCrm.query(exchange.getRequestURI().toString()), body,
+                            io.planpilot.tck.FakeCrm.queryParameters(exchange.getRequestURI().toString()), body,
                             exchange.getRequestHeaders().getFirst("Authorization"));
                 }
                 send(exchange, answer.status(), answer.body());

@@ -15,7 +15,6 @@ import io.planpilot.tck.FakeCrmFaults.Fault;
 import tools.jackson.databind.node.ObjectNode;
 
 import java.net.URI;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +24,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -144,13 +142,8 @@ final class PipedriveFakeCrm implements FakeCrm {
     }
 
     @Override
-    public synchronized void failNextCalls(int times, int status) {
-        faults.fail(times, status);
-    }
-
-    @Override
-    public synchronized void delayNextCalls(int times, Duration delay) {
-        faults.delay(times, delay);
+    public FakeCrmFaults faults() {
+        return faults;
     }
 
     @Override
@@ -284,21 +277,7 @@ final class PipedriveFakeCrm implements FakeCrm {
                 .sorted(java.util.Comparator.comparing(e -> e.getRequest().getLoggedDate()))
                 .filter(e -> PipedriveCompany.route(e.getRequest().getMethod().getName(),
                         URI.create(e.getRequest().getUrl()).getPath()).equals(route))
-                .map(e -> query(e.getRequest().getUrl())).toList();
-    }
-
-    static Map<String, String> query(String url) {
-        Map<String, String> query = new LinkedHashMap<>();
-        String raw = URI.create(url).getRawQuery();
-        if (raw == null) {
-            return query;
-        }
-        for (String pair : raw.split("&")) {
-            int equals = pair.indexOf('=');
-            query.put(URLDecoder.decode(equals < 0 ? pair : pair.substring(0, equals), StandardCharsets.UTF_8),
-                    equals < 0 ? "" : URLDecoder.decode(pair.substring(equals + 1), StandardCharsets.UTF_8));
-        }
-        return query;
+                .map(e -> FakeCrm.queryParameters(e.getRequest().getUrl())).toList();
     }
 
     // --- the API ---
@@ -343,7 +322,7 @@ final class PipedriveFakeCrm implements FakeCrm {
                     };
                     return json(status.status(), PipedriveCompany.errorBody(message, status.status()).toString()).build();
                 }
-                PipedriveCompany.Answer answer = company.handle(method, path, query(request.getUrl()), headers,
+                PipedriveCompany.Answer answer = company.handle(method, path, FakeCrm.queryParameters(request.getUrl()), headers,
                         request.getBodyAsString(), Instant.now());
                 if (route.equals(loseNextAnswerOf)) {
                     loseNextAnswerOf = null;

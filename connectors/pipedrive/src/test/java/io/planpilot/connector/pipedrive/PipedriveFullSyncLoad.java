@@ -129,7 +129,7 @@ class PipedriveFullSyncLoad {
                 PipedriveCompany.Answer answer;
                 synchronized (company) {
                     answer = company.handle(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
-                            PipedriveFakeCrm.query(exchange.getRequestURI().toString()), headers, body, Instant.now());
+                            io.planpilot.tck.FakeCrm.queryParameters(exchange.getRequestURI().toString()), headers, body, Instant.now());
                 }
                 send(exchange, answer);
             }
