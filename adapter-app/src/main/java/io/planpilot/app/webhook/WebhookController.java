@@ -32,7 +32,8 @@ import java.util.Set;
 /**
  * {@code POST /webhooks/{connectionId}} (and below it, for CRMs that put a secret in the path): the
  * CRM's callback is verified and parsed by the connection's connector, stored durably in the inbox
- * and only then acknowledged with 200; the inbox workers process it. Public: the CRM proves itself
+ * (callbacks that arrive together in one commit, see {@link CallbackIntake}) and only then
+ * acknowledged with 200; the inbox workers process it. Public: the CRM proves itself
  * with its own signature or token, which the connector checks.
  *
  * <p>The connector's {@code receive} is taken to follow this convention: {@link WebhookRejectedException}
@@ -46,8 +47,17 @@ public class WebhookController {
 
     private static final Logger log = LoggerFactory.getLogger(WebhookController.class);
 
+    /**
+     * Stores of callbacks running at once: a few, so that one commits while the next is being sent
+     * and the rest of the pool stays free for the workers and the API.
+     */
+    static final int INTAKE_STATEMENTS = 4;
+    /** Callbacks stored in one statement at most. */
+    static final int INTAKE_BATCH = 64;
+
     private final Connections connections;
     private final WebhookInbox inbox;
+    private final CallbackIntake intake;
     private final InboxWorkers workers;
     private final WebhookMetrics metrics;
     private final AdapterConfig config;
@@ -57,6 +67,7 @@ public class WebhookController {
                              AdapterConfig config, Clock clock) {
         this.connections = connections;
         this.inbox = inbox;
+        this.intake = new CallbackIntake(inbox::accept, INTAKE_STATEMENTS, INTAKE_BATCH, metrics::intakeBatch);
         this.workers = workers;
         this.metrics = metrics;
         this.config = config;
@@ -119,7 +130,7 @@ public class WebhookController {
             answer.put("stored", 0);
             return Mono.just(answer);
         }
-        return inbox.accept(connection.id(), webhook, events).map(accepted -> {
+        return intake.accept(new WebhookInbox.Callback(connection.id(), webhook, events)).map(accepted -> {
             // committed: acknowledge, and let an idle worker start on it
             if (accepted.inserted() > 0) {
                 workers.wake();

@@ -20,9 +20,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The webhook inbox in PostgreSQL ({@code webhook_request}, {@code webhook_inbox}). Taking a callback
- * in is one statement (its raw request and all its events, repeats skipped by
- * {@code on conflict (connection, event_id) do nothing}), so it is durable and whole when the
+ * The webhook inbox in PostgreSQL ({@code webhook_request}, {@code webhook_inbox}). Taking callbacks
+ * in is one statement (their raw requests and all their events, repeats skipped by
+ * {@code on conflict (connection, event_id) do nothing}), so they are durable and whole when the
  * statement returns. Workers claim entries with {@code for update skip locked} in a short statement
  * and finish them later, holding no transaction while the CRM is called; a claim carries a token and
  * a lease, and only the holder of the token can finish it.
@@ -46,6 +46,10 @@ public class WebhookInbox {
         this.config = config.webhooks();
     }
 
+    /** A verified callback and the events the connector read from it, to be stored. */
+    public record Callback(String connection, WebhookRequest request, List<WebhookEvent> events) {
+    }
+
     /** What taking a callback in stored: its raw request, and how many of its events were new. */
     public record Accepted(long requestId, int events, long inserted) {
         public long repeated() {
@@ -54,45 +58,76 @@ public class WebhookInbox {
     }
 
     /**
-     * Stores the raw request and one RECEIVED entry per event in one statement; an event whose id
-     * the connection already has is skipped (a repeat).
+     * Stores callbacks in one statement, so in one commit: each raw request and one RECEIVED entry
+     * per event; an event whose id the connection already has, or an earlier callback of the same
+     * statement carries, is skipped (a repeat). Emits what each callback stored, in their order.
      */
-    public Mono<Accepted> accept(String connection, WebhookRequest request, List<WebhookEvent> events) {
-        List<Map<String, Object>> rows = new ArrayList<>();
-        for (WebhookEvent event : events) {
+    public Mono<List<Accepted>> accept(List<Callback> callbacks) {
+        List<Map<String, Object>> rows = new ArrayList<>(callbacks.size());
+        for (Callback callback : callbacks) {
+            rows.add(row(callback));
+        }
+        // Request ids are drawn first (the sequence behind the identity column), so that each event can
+        // name its request; RETURNING alone does not say which input row a returned id belongs to.
+        return db.sql("""
+                        with batch as (
+                            select c.ord, nextval(pg_get_serial_sequence('webhook_request', 'id')) as id, c.callback,
+                                   cast(c.callback->>'receivedAt' as timestamptz) as received_at
+                            from jsonb_array_elements(cast(:callbacks as jsonb)) with ordinality as c(callback, ord)
+                        ), requests as (
+                            insert into webhook_request (id, connection, method, url, headers, body, received_at, status)
+                            overriding system value
+                            select b.id, b.callback->>'connection', b.callback->>'method', b.callback->>'url',
+                                   b.callback->'headers', decode(b.callback->>'body', 'base64'), b.received_at, 'ACCEPTED'
+                            from batch b
+                            order by b.ord
+                        ), events as (
+                            insert into webhook_inbox (connection, event_id, change, kind, record_id, occurred_at,
+                                                       received_at, status, request_id)
+                            select b.callback->>'connection', e.event_id, e.change, e.kind, e.record_id, e.occurred_at,
+                                   b.received_at, 'RECEIVED', b.id
+                            from batch b
+                            cross join lateral jsonb_to_recordset(b.callback->'events')
+                                 as e(event_id text, change text, kind text, record_id text, occurred_at timestamptz)
+                            order by b.ord
+                            on conflict (connection, event_id) do nothing
+                            returning request_id
+                        )
+                        select b.ord, b.id as request_id,
+                               (select count(*) from events v where v.request_id = b.id) as inserted
+                        from batch b
+                        order by b.ord""")
+                .bind("callbacks", json.writeValueAsString(rows))
+                .map(row -> {
+                    int at = row.get("ord", Long.class).intValue() - 1;
+                    return new Accepted(row.get("request_id", Long.class), callbacks.get(at).events().size(),
+                            row.get("inserted", Long.class));
+                })
+                .all()
+                .collectList();
+    }
+
+    private Map<String, Object> row(Callback callback) {
+        WebhookRequest request = callback.request();
+        List<Map<String, Object>> events = new ArrayList<>(callback.events().size());
+        for (WebhookEvent event : callback.events()) {
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("event_id", event.eventId());
             row.put("change", event.change().name());
             row.put("kind", event.kind().name());
             row.put("record_id", event.recordId());
             row.put("occurred_at", event.occurredAt() == null ? null : event.occurredAt().toString());
-            rows.add(row);
+            events.add(row);
         }
-        return db.sql("""
-                        with request as (
-                            insert into webhook_request (connection, method, url, headers, body, received_at, status)
-                            values (:connection, :method, :url, cast(:headers as jsonb), :body, :receivedAt, 'ACCEPTED')
-                            returning id
-                        ), events as (
-                            insert into webhook_inbox (connection, event_id, change, kind, record_id, occurred_at,
-                                                       received_at, status, request_id)
-                            select :connection, e.event_id, e.change, e.kind, e.record_id, e.occurred_at, :receivedAt,
-                                   'RECEIVED', request.id
-                            from request, jsonb_to_recordset(cast(:events as jsonb))
-                                 as e(event_id text, change text, kind text, record_id text, occurred_at timestamptz)
-                            on conflict (connection, event_id) do nothing
-                            returning 1
-                        )
-                        select (select id from request) as request_id, (select count(*) from events) as inserted""")
-                .bind("connection", connection)
-                .bind("method", request.method())
-                .bind("url", Texts.storable(request.url()))
-                .bind("headers", json.writeValueAsString(request.headers()))
-                .bind("body", request.body())
-                .bind("receivedAt", request.receivedAt())
-                .bind("events", json.writeValueAsString(rows))
-                .map(row -> new Accepted(row.get("request_id", Long.class), events.size(), row.get("inserted", Long.class)))
-                .one();
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("connection", callback.connection());
+        row.put("method", request.method());
+        row.put("url", Texts.storable(request.url()));
+        row.put("headers", request.headers());
+        row.put("body", java.util.Base64.getEncoder().encodeToString(request.body()));
+        row.put("receivedAt", request.receivedAt().toString());
+        row.put("events", events);
+        return row;
     }
 
     /**

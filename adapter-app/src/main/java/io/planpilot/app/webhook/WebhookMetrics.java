@@ -1,6 +1,7 @@
 package io.planpilot.app.webhook;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.stereotype.Component;
@@ -22,6 +23,8 @@ import java.util.regex.Pattern;
  * <li>{@code planpilot.webhooks.malformed{connection}}: callbacks answered 400 and kept as MALFORMED;</li>
  * <li>{@code planpilot.webhooks.processed{connection}}, {@code .failed{connection}},
  *     {@code .dead{connection}}: entries processed, attempts that failed, entries given up;</li>
+ * <li>{@code planpilot.webhooks.intake.batch}: callbacks stored in one statement and commit (a
+ *     distribution: 1 when callbacks come one at a time, more under load);</li>
  * <li>{@code planpilot.webhooks.oldest.received.age}: seconds the oldest RECEIVED entry has waited
  *     (0 when none waits; refreshed every second).</li>
  * </ul>
@@ -39,6 +42,7 @@ public class WebhookMetrics {
     private final MeterRegistry registry;
     private final Map<String, Set<String>> reasons = new ConcurrentHashMap<>();
     private volatile double oldestAgeSeconds;
+    private final DistributionSummary intakeBatches;
 
     public WebhookMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -46,6 +50,13 @@ public class WebhookMetrics {
                 .baseUnit("seconds")
                 .description("How long the oldest webhook inbox entry not yet processed has waited")
                 .register(registry);
+        this.intakeBatches = DistributionSummary.builder("planpilot.webhooks.intake.batch")
+                .description("Callbacks stored in one statement and commit")
+                .register(registry);
+    }
+
+    void intakeBatch(int callbacks) {
+        intakeBatches.record(callbacks);
     }
 
     void accepted(String connection, long repeatedEvents) {

@@ -13,6 +13,7 @@ import reactor.core.publisher.Flux;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
@@ -25,6 +26,62 @@ class WebhookReceiveTest extends WebhookIntegrationTest {
 
     @org.springframework.boot.test.web.server.LocalServerPort
     private int port;
+
+    @Test
+    void callbacksStoredInOneStatementKeepEachItsRawRequestAndAnEventTwiceAmongThemIsStoredOnce() {
+        String first = unique("event");
+        String second = unique("event");
+        java.util.function.BiFunction<String, List<String>, WebhookInbox.Callback> callback = (body, eventIds) ->
+                new WebhookInbox.Callback(HOOKED, new io.planpilot.core.connector.WebhookRequest("POST",
+                        "http://localhost/webhooks/hooked", Map.of("x-body", List.of(body)), body.getBytes(StandardCharsets.UTF_8),
+                        java.time.Instant.parse("2026-11-27T10:00:00.123456Z")),
+                        eventIds.stream().map(id -> new io.planpilot.core.connector.WebhookEvent(id,
+                                io.planpilot.core.connector.WebhookEvent.Change.DELETED, io.planpilot.core.connector.RecordKind.DEAL,
+                                unique("gone"), null)).toList());
+
+        List<WebhookInbox.Accepted> stored = inbox.accept(List.of(
+                callback.apply("one \u00e9", List.of(first)),
+                callback.apply("two", List.of(first, second)),
+                callback.apply("three", List.of(second)))).block();
+
+        assertThat(stored).extracting(WebhookInbox.Accepted::events).containsExactly(1, 2, 1);
+        assertThat(stored).extracting(WebhookInbox.Accepted::inserted).containsExactly(1L, 1L, 0L);
+        assertThat(stored).extracting(WebhookInbox.Accepted::requestId).doesNotHaveDuplicates();
+        assertThat(entry(first).get("request_id")).isEqualTo(stored.get(0).requestId());
+        assertThat(entry(second).get("request_id")).isEqualTo(stored.get(1).requestId());
+        for (int i = 0; i < 3; i++) {
+            String body = List.of("one \u00e9", "two", "three").get(i);
+            Map<String, Object> request = db.sql("select convert_from(body, 'UTF8') as body, headers ->> 'x-body' as header, "
+                            + "received_at from webhook_request where id = :id").bind("id", stored.get(i).requestId())
+                    .fetch().one().block();
+            assertThat(request.get("body")).isEqualTo(body);
+            assertThat(request.get("header")).isEqualTo("[\"" + body + "\"]");
+            assertThat(request.get("received_at").toString()).contains("10:00:00.123456");
+        }
+    }
+
+    @Test
+    void manyCallbacksAtOnceAreEachStoredBeforeTheirAnswer() {
+        List<String> eventIds = java.util.stream.IntStream.range(0, 40).mapToObj(i -> unique("event")).toList();
+
+        List<Map<String, Object>> answers = Flux.fromIterable(eventIds)
+                .flatMap(event -> web.post().uri("/webhooks/{id}", HOOKED).contentType(MediaType.APPLICATION_JSON)
+                        .header(HookedConnector.TOKEN_HEADER, HOOK_TOKEN)
+                        .bodyValue(events(event + "=" + unique("deal")))
+                        .exchange().returnResult(JSON_MAP).getResponseBody()
+                        .next()
+                        .publishOn(reactor.core.scheduler.Schedulers.boundedElastic())
+                        .map(answer -> {
+                            // the answer comes after the commit: the entry is there when the sender hears of it
+                            assertThat(entry(event)).as("entry of %s", event).isNotNull();
+                            return answer;
+                        }), 40)
+                .collectList().block();
+
+        assertThat(answers).hasSize(40).allSatisfy(answer -> assertThat(answer).containsEntry("stored", 1));
+        assertThat(count("select count(*) from webhook_inbox where event_id in ('" + String.join("','", eventIds) + "')"))
+                .isEqualTo(40);
+    }
 
     @Test
     void aValidEventIsStoredThenProcessedIntoTheStoreAndTheKpisAndARepeatIsAcknowledgedButNotProcessedAgain() {
