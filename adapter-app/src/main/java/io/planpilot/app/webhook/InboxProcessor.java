@@ -17,6 +17,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,9 @@ import java.util.UUID;
  * Processes entries a worker claimed: per connection, the records they name are re-read through the
  * connector (one re-read per record however many events announced it; up to {@value #REREAD_CHUNK}
  * records per call), the page is stored and brought into the KPI snapshot, and the entries are
- * marked PROCESSED; a failure marks them FAILED (or DEAD) with the error in words. Records whose
+ * marked PROCESSED; a failure marks them FAILED (or DEAD) with the error in words. A CRM that is
+ * down or limiting (a transient failure) pauses the connection ({@link CrmOutages}) and its entries
+ * wait without using up attempts. Records whose
  * every event says DELETED are deleted without asking the CRM. A connector that cannot re-read by
  * id gets an incremental sync instead. Blocking: runs on the inbox's worker threads.
  */
@@ -45,12 +48,15 @@ public class InboxProcessor {
     private final WebhookInbox inbox;
     private final WebhookMetrics metrics;
     private final ActionOutbox outbox;
+    private final CrmOutages outages;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
     public InboxProcessor(Connections connections, PageIntake intake, SyncService sync, WebhookInbox inbox,
-                          WebhookMetrics metrics, ActionOutbox outbox, ApplicationEventPublisher events, Clock clock) {
+                          WebhookMetrics metrics, ActionOutbox outbox, CrmOutages outages, ApplicationEventPublisher events,
+                          Clock clock) {
         this.outbox = outbox;
+        this.outages = outages;
         this.events = events;
         this.connections = connections;
         this.intake = intake;
@@ -121,8 +127,16 @@ public class InboxProcessor {
     private void run(UUID token, Connections.Connection connection, List<RecordRef> records,
                      Map<RecordRef, List<InboxEntry>> byRecord, java.util.function.Supplier<SyncPage> read) {
         List<InboxEntry> entries = records.stream().flatMap(r -> byRecord.get(r).stream()).toList();
+        Instant pausedUntil = outages.pausedUntil(connection.id(), clock.instant());
+        if (pausedUntil != null) {
+            // an earlier chunk of this batch found the CRM down: do not ask it again now
+            inbox.waitForCrm(token, ids(entries), pausedUntil, "waiting for the CRM of '" + connection.id()
+                    + "', which is down or limiting the adapter").block();
+            return;
+        }
         try {
             SyncPage page = read.get();
+            outages.answered(connection.id());
             if (page != null) {
                 SyncPage safe = withoutPosition(page);
                 logWarnings(connection.id(), safe.warnings());
@@ -130,6 +144,13 @@ public class InboxProcessor {
             }
         } catch (RuntimeException e) {
             String error = describe(connection.id(), records, e);
+            if (e instanceof ConnectorException failure && failure.isTransient()) {
+                Instant until = outages.failed(connection.id(), clock.instant());
+                log.warn("Webhook events of '{}' wait until {}: {}", connection.id(), until, error);
+                inbox.waitForCrm(token, ids(entries), until, error).block();
+                metrics.failed(connection.id(), entries.size());
+                return;
+            }
             log.warn("Webhook events of '{}' failed: {}", connection.id(), error, e instanceof ConnectorException ? null : e);
             fail(token, connection.id(), entries, error);
             return;

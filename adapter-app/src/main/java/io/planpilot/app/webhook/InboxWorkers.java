@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The inbox workers: {@code adapter.webhooks.workers} threads of their own (never the event loop),
  * each claiming due entries, processing them and claiming again; an idle worker looks again every
- * {@code poll-interval}, or at once when this process stores a callback. Replicas sharing the
+ * {@code poll-interval}, or at once when this process stores a callback. Entries of a connection
+ * whose CRM is down wait without being claimed ({@link CrmOutages}). Replicas sharing the
  * database share the work through the claim's {@code SKIP LOCKED}. A housekeeping thread refreshes
  * the oldest-waiting gauge every second, buries entries whose processing keeps dying, and once a
  * minute deletes what {@code adapter.webhooks.retention} no longer keeps.
@@ -37,6 +38,8 @@ public class InboxWorkers implements SmartLifecycle {
 
     private final WebhookInbox inbox;
     private final InboxProcessor processor;
+    private final CrmOutages outages;
+    private final io.planpilot.app.sync.Connections connections;
     private final WebhookMetrics metrics;
     private final WebhooksConfig config;
     private final Clock clock;
@@ -45,10 +48,13 @@ public class InboxWorkers implements SmartLifecycle {
     private ScheduledExecutorService housekeeping;
     private Instant lastPurge = Instant.EPOCH;
 
-    public InboxWorkers(WebhookInbox inbox, InboxProcessor processor, WebhookMetrics metrics, AdapterConfig config,
+    public InboxWorkers(WebhookInbox inbox, InboxProcessor processor, CrmOutages outages,
+                        io.planpilot.app.sync.Connections connections, WebhookMetrics metrics, AdapterConfig config,
                         Clock clock) {
         this.inbox = inbox;
         this.processor = processor;
+        this.outages = outages;
+        this.connections = connections;
         this.metrics = metrics;
         this.config = config.webhooks();
         this.clock = clock;
@@ -106,13 +112,24 @@ public class InboxWorkers implements SmartLifecycle {
     int workOnce() {
         UUID token = UUID.randomUUID();
         Instant now = clock.instant();
+        List<String> paused = outages.paused(now);
+        if (!paused.isEmpty() && everyConnectionIn(paused)) {
+            // every CRM is down: nothing can be processed, and a claim would read past all their waiting entries
+            return 0;
+        }
         List<InboxEntry> claimed = inbox.claim(token, now, now.minus(config.coalesceWindow()), now.plus(config.lease()),
-                config.batchSize()).block();
+                config.batchSize(), paused).block();
         if (claimed == null || claimed.isEmpty()) {
             return 0;
         }
         processor.process(token, claimed);
         return claimed.size();
+    }
+
+    private boolean everyConnectionIn(List<String> paused) {
+        return connections.all().stream()
+                .filter(connection -> connection.connector().capabilities().webhooks())
+                .allMatch(connection -> paused.contains(connection.id()));
     }
 
     /** Deletes what {@code adapter.webhooks.retention} no longer keeps, a batch at a time (at most ten a minute). */

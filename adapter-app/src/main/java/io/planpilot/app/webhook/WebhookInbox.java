@@ -157,7 +157,8 @@ public class WebhookInbox {
 
     /**
      * Claims due entries for the holder of {@code token} until {@code leaseUntil}, and every other
-     * open entry of the same records, so that changes of one record are re-read once. Due are:
+     * open entry of the same records, so that changes of one record are re-read once; entries of the
+     * {@code paused} connections (their CRM is down) are left alone. Due are:
      * RECEIVED entries received at or before {@code settledBefore} (the coalescing window), FAILED
      * ones whose retry time has come, and PROCESSING ones whose lease expired (their worker died).
      * A record another worker is processing now is left alone, so one record is never re-read twice
@@ -168,10 +169,11 @@ public class WebhookInbox {
      * two concurrent claims could otherwise each take part of one record's entries and re-read it
      * twice.
      */
-    public Mono<List<InboxEntry>> claim(UUID token, Instant now, Instant settledBefore, Instant leaseUntil, int limit) {
+    public Mono<List<InboxEntry>> claim(UUID token, Instant now, Instant settledBefore, Instant leaseUntil, int limit,
+                                        List<String> paused) {
         Mono<List<InboxEntry>> claim = db.sql("select pg_advisory_xact_lock(:key)").bind("key", CLAIM_LOCK)
                 .fetch().rowsUpdated()
-                .then(claimUnderLock(token, now, settledBefore, leaseUntil, limit));
+                .then(claimUnderLock(token, now, settledBefore, leaseUntil, limit, paused));
         return transaction.transactional(claim);
     }
 
@@ -179,19 +181,20 @@ public class WebhookInbox {
     private static final long CLAIM_LOCK = 0x5050574849_4E4258L;
 
     private Mono<List<InboxEntry>> claimUnderLock(UUID token, Instant now, Instant settledBefore, Instant leaseUntil,
-                                                  int limit) {
+                                                  int limit, List<String> paused) {
         return db.sql("""
                         with candidates as (
                             (select id from webhook_inbox
-                             where status = 'RECEIVED' and received_at <= :settled
+                             where status = 'RECEIVED' and received_at <= :settled and connection <> all(:paused)
                              order by received_at limit :limit)
                             union all
                             (select id from webhook_inbox
-                             where status = 'FAILED' and next_attempt_at <= :now
+                             where status = 'FAILED' and next_attempt_at <= :now and connection <> all(:paused)
                              order by next_attempt_at limit :limit)
                             union all
                             (select id from webhook_inbox
                              where status = 'PROCESSING' and lease_until <= :now and attempts < :maxAttempts
+                               and connection <> all(:paused)
                              order by lease_until limit :limit)
                         ), due as (
                             select i.connection, i.kind, i.record_id from webhook_inbox i
@@ -227,6 +230,7 @@ public class WebhookInbox {
                 .bind("leaseUntil", leaseUntil)
                 .bind("maxAttempts", config.maxAttempts())
                 .bind("limit", limit)
+                .bind("paused", paused.toArray(String[]::new))
                 .map(WebhookInbox::entry)
                 .all()
                 .sort(java.util.Comparator.comparingLong(InboxEntry::id))
@@ -269,6 +273,26 @@ public class WebhookInbox {
                 .bind("error", Texts.storable(error))
                 .map(row -> InboxEntry.Status.valueOf(row.get("status", String.class)))
                 .all();
+    }
+
+    /**
+     * Puts claimed entries back because their CRM is down or limiting the adapter: FAILED with the
+     * error, due again at {@code until}, and the claim's attempt given back, so that an outage,
+     * however long, never makes an event DEAD (as the outbox keeps actions PENDING). Emits how many
+     * entries the token still held.
+     */
+    public Mono<Long> waitForCrm(UUID token, List<Long> ids, Instant until, String error) {
+        return db.sql("""
+                        update webhook_inbox
+                           set status = 'FAILED', attempts = greatest(attempts - 1, 0), next_attempt_at = :until,
+                               last_error = :error, claim_token = null, lease_until = null
+                         where id = any(:ids) and claim_token = :token and status = 'PROCESSING'""")
+                .bind("ids", ids.toArray(Long[]::new))
+                .bind("token", token)
+                .bind("until", until)
+                .bind("error", Texts.storable(error))
+                .fetch()
+                .rowsUpdated();
     }
 
     /**

@@ -148,7 +148,8 @@ final class HookedConnector implements Connector {
         return status >= 500 || status == 429 ? new TransientFailure(message) : new ConnectorException(message);
     }
 
-    private static final class TransientFailure extends ConnectorException {
+    /** A failure a retry may cure: the CRM was down or limiting. */
+    static final class TransientFailure extends ConnectorException {
         TransientFailure(String message) {
             super(message);
         }

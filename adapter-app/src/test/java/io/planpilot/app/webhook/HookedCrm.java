@@ -64,6 +64,13 @@ public final class HookedCrm {
         failuresLeft.put(id, new AtomicInteger(times));
     }
 
+    private volatile boolean down;
+
+    /** While down, every re-read fails as a CRM that is unavailable does (a transient failure). */
+    void beDown(boolean down) {
+        this.down = down;
+    }
+
     /** How many re-reads included the deal. */
     int rereadsOf(String id) {
         AtomicInteger count = rereads.get(id);
@@ -80,6 +87,9 @@ public final class HookedCrm {
         calls.incrementAndGet();
         for (RecordRef ref : refs) {
             rereads.computeIfAbsent(ref.id(), id -> new AtomicInteger()).incrementAndGet();
+        }
+        if (down) {
+            throw new HookedConnector.TransientFailure("hooked: the CRM answered 503 Service Unavailable (it is down)");
         }
         for (RecordRef ref : refs) {
             AtomicInteger left = failuresLeft.get(ref.id());

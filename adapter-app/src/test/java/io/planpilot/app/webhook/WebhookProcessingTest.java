@@ -132,6 +132,48 @@ class WebhookProcessingTest extends WebhookIntegrationTest {
     }
 
     @Test
+    void whileTheCrmIsDownEventsWaitWithoutUsingUpAttemptsTheWorkersOnlyProbeItAndAllAreProcessedOnceItIsBack() {
+        List<String> events = new ArrayList<>();
+        List<String> deals = new ArrayList<>();
+        CRM.beDown(true);
+        try {
+            int callsBefore = CRM.calls();
+            // events keep coming for 2 s while the CRM is down: many times max-attempts (5) of backoff (50-200 ms)
+            for (int i = 0; i < 20; i++) {
+                String deal = unique("deal");
+                String event = unique("event");
+                CRM.holdOpenDeal(deal, new BigDecimal("3"));
+                hook(events(event + "=" + deal)).expectStatus().isOk();
+                deals.add(deal);
+                events.add(event);
+                pause(100);
+            }
+            awaitEntry(events.get(0), e -> "FAILED".equals(e.get("status")), "FAILED");
+
+            int probes = CRM.calls() - callsBefore;
+            // paused for the backoff after each failure (50, 100, 200, 200 ... ms): about a dozen probes in 2 s,
+            // where claiming every new or due entry would have asked the CRM for each of them several times
+            assertThat(probes).isBetween(1, 19);
+            for (String event : events) {
+                Map<String, Object> entry = entry(event);
+                assertThat(entry.get("status")).as(event).isIn("RECEIVED", "FAILED");
+                assertThat(entry.get("attempts")).as(event).isEqualTo(0);
+            }
+            assertThat(entry(events.get(0)).get("last_error").toString()).contains("503").contains("down");
+        } finally {
+            CRM.beDown(false);
+        }
+
+        for (String event : events) {
+            assertThat(awaitStatus(event, "PROCESSED").get("attempts")).isEqualTo(1);
+        }
+        for (String deal : deals) {
+            assertThat(count("select count(*) from deal where connection = 'hooked' and id = '" + deal + "'")).isEqualTo(1);
+        }
+        assertThat(inboxRows("?status=DEAD&connection=hooked")).noneMatch(row -> events.contains(row.get("eventId")));
+    }
+
+    @Test
     void everyAcknowledgedEventOfABurstIsProcessedExactlyOnceWhenProcessingDiesMidwayAndRestarts() {
         List<String> deals = new ArrayList<>();
         List<String> eventIds = new ArrayList<>();
@@ -154,7 +196,7 @@ class WebhookProcessingTest extends WebhookIntegrationTest {
             }
             // a worker of a process that then dies: it claims what is due and never finishes
             Instant now = Instant.now();
-            claimedByTheDead = inbox.claim(deadWorker, now, now, now.plusSeconds(3), 1000).block();
+            claimedByTheDead = inbox.claim(deadWorker, now, now, now.plusSeconds(3), 1000, List.of()).block();
             assertThat(claimedByTheDead).extracting(InboxEntry::eventId).containsAll(eventIds.subList(15, 30));
         } finally {
             workers.start(); // the restarted process
