@@ -5,11 +5,25 @@
 --                from HS_FILE (written by bench/hubspot-events.py just before the run);
 -- MODE=both:     the two alternating, request by request (the default).
 -- THREADS must be wrk's -t, so that the threads share HS_FILE's lines without overlap.
+-- RATE (calls per second, all threads together) paces the calls on a fixed schedule, as CRMs send
+-- them, instead of as fast as the adapter answers; 0 or unset: as fast as possible.
 local mode = os.getenv("MODE") or "both"
 local token = os.getenv("B24_TOKEN") or "bench-token"
 local run = os.getenv("RUN") or "9"  -- a digit per wrk run, so no run repeats another's events
 local threads = tonumber(os.getenv("THREADS") or "2")
 local created = 0
+local rate = tonumber(os.getenv("RATE") or "0")
+
+local ffi = require("ffi")
+ffi.cdef[[
+  typedef struct { long tv_sec; long tv_usec; } timeval;
+  int gettimeofday(timeval *tv, void *tz);
+]]
+local clock = ffi.new("timeval")
+local function now_ms()
+  ffi.C.gettimeofday(clock, nil)
+  return tonumber(clock.tv_sec) * 1000 + tonumber(clock.tv_usec) / 1000
+end
 
 setup = function(thread)
   created = created + 1
@@ -38,6 +52,21 @@ init = function(args)
     line_number = line_number + 1
   end
   file:close()
+end
+
+-- each call takes the thread's next slot on the schedule and waits for it; a late slot is sent at once
+local interval = rate > 0 and (1000 * threads / rate) or 0
+local next_slot = nil
+delay = function()
+  if interval == 0 then
+    return 0
+  end
+  local now = now_ms()
+  if next_slot == nil then
+    next_slot = now
+  end
+  next_slot = next_slot + interval
+  return math.max(0, math.floor(next_slot - now))
 end
 
 local function bitrix24()

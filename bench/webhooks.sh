@@ -21,12 +21,13 @@ THREADS=2
 WORKERS=${WORKERS:-2}
 MODE=${MODE:-both}
 EVENTS=${EVENTS:-1}            # events per HubSpot call (HubSpot sends up to 100)
+RATE=${RATE:-0}                # calls per second on a fixed schedule; 0: as fast as the adapter answers
 CRM=${CRM:-down}
 CRM_PORT=${CRM_PORT:-18199}
 SECRET=bench-client-secret
 ADMIN_TOKEN=bench-admin-token-0123456789abcdef
 DATA=$(mktemp -d /tmp/planpilot-webhooks-XXXX)
-trap 'kill $(jobs -p) 2>/dev/null || true; sleep 2; rm -rf "$DATA"' EXIT
+trap 'kill $(jobs -p) 2>/dev/null || true; sleep 2; cp "$DATA/adapter.log" /tmp/planpilot-webhooks-adapter.log 2>/dev/null; rm -rf "$DATA"' EXIT  # the adapter's log stays in /tmp
 
 if [ "$CRM" = up ]; then
   python3 bench/fake-crm.py "$CRM_PORT" > "$DATA/crm.log" 2>&1 &
@@ -60,7 +61,7 @@ hubspot_calls() {
 }
 measure() { # run-digit seconds extra-wrk-args
   [ "$MODE" = bitrix24 ] || hubspot_calls "$2" "$1"
-  RUN=$1 MODE=$MODE THREADS=$THREADS HS_FILE="$DATA/hs-$1.txt" B24_TOKEN=bench-token \
+  RUN=$1 MODE=$MODE RATE=$RATE THREADS=$THREADS HS_FILE="$DATA/hs-$1.txt" B24_TOKEN=bench-token \
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$2s" ${3:-} -s bench/webhook-events.lua "http://127.0.0.1:$PORT"
 }
 
