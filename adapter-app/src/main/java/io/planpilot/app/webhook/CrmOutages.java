@@ -1,9 +1,12 @@
 package io.planpilot.app.webhook;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.planpilot.app.config.AdapterConfig;
 import io.planpilot.app.config.WebhooksConfig;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -16,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * connection's entries for the webhook backoff ({@code adapter.webhooks.backoff.initial}, doubled per
  * further failure in a row, at most {@code backoff.max}); the first re-read that gets an answer ends
  * the outage. While a connection is paused the workers claim none of its entries, so an outage
- * costs one probing re-read per pause instead of a failed claim of every new event.
+ * costs one probing re-read per pause instead of a failed claim of every new event. The gauge
+ * {@code planpilot.webhooks.crm.paused{connection}} is 1 while a connection waits.
  */
 @Component
 public class CrmOutages {
@@ -27,8 +31,14 @@ public class CrmOutages {
     private final WebhooksConfig config;
     private final Map<String, Outage> outages = new ConcurrentHashMap<>();
 
-    public CrmOutages(AdapterConfig config) {
+    public CrmOutages(AdapterConfig config, MeterRegistry meters, Clock clock) {
         this.config = config.webhooks();
+        for (String connection : config.connections().keySet()) {
+            Gauge.builder("planpilot.webhooks.crm.paused", this, outages -> outages.pausedUntil(connection, clock.instant()) == null ? 0 : 1)
+                    .tag("connection", connection)
+                    .description("1 while the connection's webhook entries wait because its CRM is down or limiting the adapter")
+                    .register(meters);
+        }
     }
 
     /** Records a transient failure of the connection's CRM; emits until when its entries wait. */

@@ -149,6 +149,7 @@ class WebhookProcessingTest extends WebhookIntegrationTest {
                 pause(100);
             }
             awaitEntry(events.get(0), e -> "FAILED".equals(e.get("status")), "FAILED");
+            awaitThat(() -> pausedGauge() == 1, "shown as paused in planpilot.webhooks.crm.paused");
 
             int probes = CRM.calls() - callsBefore;
             // paused for the backoff after each failure (50, 100, 200, 200 ... ms): about a dozen probes in 2 s,
@@ -171,6 +172,11 @@ class WebhookProcessingTest extends WebhookIntegrationTest {
             assertThat(count("select count(*) from deal where connection = 'hooked' and id = '" + deal + "'")).isEqualTo(1);
         }
         assertThat(inboxRows("?status=DEAD&connection=hooked")).noneMatch(row -> events.contains(row.get("eventId")));
+        assertThat(pausedGauge()).isZero();
+    }
+
+    private double pausedGauge() {
+        return meters.get("planpilot.webhooks.crm.paused").tag("connection", HOOKED).gauge().value();
     }
 
     @Test
