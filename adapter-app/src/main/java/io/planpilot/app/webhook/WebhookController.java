@@ -54,6 +54,12 @@ public class WebhookController {
     static final int INTAKE_STATEMENTS = 4;
     /** Callbacks stored in one statement at most. */
     static final int INTAKE_BATCH = 64;
+    /** What a 503 asks the CRM to wait before it sends a callback that could not be stored again. */
+    static final int RETRY_AFTER_SECONDS = 5;
+
+    /** The times an event may carry: what PostgreSQL and ISO-8601 both hold. */
+    private static final java.time.Instant EARLIEST = java.time.Instant.parse("0001-01-01T00:00:00Z");
+    private static final java.time.Instant LATEST = java.time.Instant.parse("9999-12-31T23:59:59Z");
 
     private final Connections connections;
     private final WebhookInbox inbox;
@@ -130,7 +136,9 @@ public class WebhookController {
             answer.put("stored", 0);
             return Mono.just(answer);
         }
-        return intake.accept(new WebhookInbox.Callback(connection.id(), webhook, events)).map(accepted -> {
+        return intake.accept(new WebhookInbox.Callback(connection.id(), webhook, events))
+                .onErrorMap(e -> !(e instanceof ErrorResponseException), e -> notStored(connection, e))
+                .map(accepted -> {
             // committed: acknowledge, and let an idle worker start on it
             if (accepted.inserted() > 0) {
                 workers.wake();
@@ -155,6 +163,24 @@ public class WebhookController {
             return Mono.error(takesNoWebhooks(connection));
         }
         return malformed(connection, webhook, e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+    }
+
+    /**
+     * The database could not store a verified callback (unreachable, or refusing): 503 with a
+     * Retry-After, so that the CRM sends it again; nothing was acknowledged, so nothing is lost.
+     */
+    private ErrorResponseException notStored(Connections.Connection connection, Throwable e) {
+        // the database's own words, without the statement around them
+        Throwable cause = org.springframework.core.NestedExceptionUtils.getMostSpecificCause(e);
+        log.warn("Webhook of '{}' not stored, answered 503 for the CRM to send it again: {}", connection.id(), cause.toString());
+        metrics.notStored(connection.id());
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "the inbox cannot store the callback now; send it again later");
+        problem.setTitle("Service Unavailable");
+        problem.setProperty("connection", connection.id());
+        ErrorResponseException error = new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, problem, e);
+        error.getHeaders().set(org.springframework.http.HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
+        return error;
     }
 
     /** Keeps the raw request as MALFORMED and answers 400 naming what is wrong and the kept entry. */
@@ -193,6 +219,9 @@ public class WebhookController {
         }
         if (event.eventId().length() > 500 || event.recordId().length() > 500) {
             return "the event or record id is longer than 500 characters";
+        }
+        if (event.occurredAt() != null && (event.occurredAt().isBefore(EARLIEST) || event.occurredAt().isAfter(LATEST))) {
+            return "the event occurred at " + event.occurredAt() + ", outside the years 1 to 9999";
         }
         return null;
     }

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  * <li>{@code planpilot.webhooks.repeated{connection}}: events acknowledged as repeats and not stored again;</li>
  * <li>{@code planpilot.webhooks.rejected{connection,reason}}: callbacks refused with 401;</li>
  * <li>{@code planpilot.webhooks.malformed{connection}}: callbacks answered 400 and kept as MALFORMED;</li>
+ * <li>{@code planpilot.webhooks.unstored{connection}}: verified callbacks the database could not store,
+ *     answered 503 for the CRM to send them again;</li>
  * <li>{@code planpilot.webhooks.processed{connection}}, {@code .failed{connection}},
  *     {@code .dead{connection}}: entries processed, attempts that failed, entries given up;</li>
  * <li>{@code planpilot.webhooks.intake.batch}: callbacks stored in one statement and commit (a
@@ -69,6 +71,10 @@ public class WebhookMetrics {
     void rejected(String connection, String reason) {
         Counter.builder("planpilot.webhooks.rejected").tag("connection", connection).tag("reason", reasonTag(connection, reason))
                 .register(registry).increment();
+    }
+
+    void notStored(String connection) {
+        counter("planpilot.webhooks.unstored", connection).increment();
     }
 
     void malformed(String connection) {

@@ -192,7 +192,9 @@ final class HookedConnector implements Connector {
             if (!change.equals("CHANGED") && !change.equals("DELETED")) {
                 throw new IllegalArgumentException("events[" + i + "].change: must be CHANGED or DELETED (got '" + change + "')");
             }
-            parsed.add(new WebhookEvent(id, WebhookEvent.Change.valueOf(change), RecordKind.DEAL, deal, null));
+            // "at": when it happened, in epoch seconds, as several CRMs send it
+            java.time.Instant at = event.has("at") ? java.time.Instant.ofEpochSecond(event.get("at").asLong()) : null;
+            parsed.add(new WebhookEvent(id, WebhookEvent.Change.valueOf(change), RecordKind.DEAL, deal, at));
         }
         return parsed;
     }

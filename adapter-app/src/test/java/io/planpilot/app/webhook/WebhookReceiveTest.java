@@ -84,6 +84,45 @@ class WebhookReceiveTest extends WebhookIntegrationTest {
     }
 
     @Test
+    void aCallbackTheDatabaseCannotStoreIs503WithRetryAfterAndItsNeighboursAreStored() {
+        // the database refuses calls to one URL, as a database that cannot take writes would refuse all
+        db.sql("alter table webhook_request add constraint test_refuses check (position('db-refuses' in url) = 0) not valid")
+                .fetch().rowsUpdated().block();
+        try {
+            double unstored = counted("planpilot.webhooks.unstored", "connection", HOOKED);
+            String refused = unique("event");
+            String stored = unique("event");
+            // sent together, so that they may share a statement: only the refused one fails
+            Map<String, Integer> statuses = Flux.just("/webhooks/hooked/db-refuses", "/webhooks/hooked")
+                    .flatMap(path -> reactor.core.publisher.Mono.fromCallable(() -> Map.entry(path, web.post().uri(path)
+                                    .contentType(MediaType.APPLICATION_JSON).header(HookedConnector.TOKEN_HEADER, HOOK_TOKEN)
+                                    .bodyValue(events((path.endsWith("refuses") ? refused : stored) + "=" + unique("deal")))
+                                    .exchange().returnResult(String.class).getStatus().value()))
+                            .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()))
+                    .collectMap(Map.Entry::getKey, Map.Entry::getValue).block();
+            assertThat(statuses).containsEntry("/webhooks/hooked/db-refuses", 503).containsEntry("/webhooks/hooked", 200);
+
+            Map<String, Object> problem = web.post().uri("/webhooks/hooked/db-refuses").contentType(MediaType.APPLICATION_JSON)
+                    .header(HookedConnector.TOKEN_HEADER, HOOK_TOKEN).bodyValue(events(refused + "=" + unique("deal")))
+                    .exchange().expectStatus().isEqualTo(503)
+                    .expectHeader().valueEquals(HttpHeaders.RETRY_AFTER, "5")
+                    .expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectBody(JSON_MAP).returnResult().getResponseBody();
+
+            assertThat(problem.get("detail").toString()).contains("cannot store the callback now");
+            assertThat(entry(refused)).isNull();
+            assertThat(entry(stored)).isNotNull();
+            assertThat(counted("planpilot.webhooks.unstored", "connection", HOOKED)).isEqualTo(unstored + 2);
+        } finally {
+            db.sql("alter table webhook_request drop constraint test_refuses").fetch().rowsUpdated().block();
+        }
+        // once the database takes writes again, the CRM's retry is stored
+        String later = unique("event");
+        hook(HOOKED, HOOK_TOKEN, events(later + "=" + unique("deal")).getBytes(StandardCharsets.UTF_8)).expectStatus().isOk();
+        assertThat(entry(later)).isNotNull();
+    }
+
+    @Test
     void aValidEventIsStoredThenProcessedIntoTheStoreAndTheKpisAndARepeatIsAcknowledgedButNotProcessedAgain() {
         String deal = unique("deal");
         String event = unique("event");
@@ -267,6 +306,8 @@ class WebhookReceiveTest extends WebhookIntegrationTest {
                 Arguments.of("an event without a deal", "{\"events\":[{\"id\":\"e1\"}]}".getBytes(StandardCharsets.UTF_8), "events[0].deal"),
                 Arguments.of("a NUL in an id", "{\"events\":[{\"id\":\"e\\u0000\",\"deal\":\"d\"}]}".getBytes(StandardCharsets.UTF_8), "NUL"),
                 Arguments.of("a lone surrogate in an id", "{\"events\":[{\"id\":\"e\\ud800\",\"deal\":\"d\"}]}".getBytes(StandardCharsets.UTF_8), "UTF-16"),
+                Arguments.of("a time no database holds", "{\"events\":[{\"id\":\"e1\",\"deal\":\"d\",\"at\":31556889864403199}]}"
+                        .getBytes(StandardCharsets.UTF_8), "occurred at +1000000000"),
                 Arguments.of("binary noise", noise(), "not JSON"));
     }
 
