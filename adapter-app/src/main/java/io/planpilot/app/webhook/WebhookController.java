@@ -139,15 +139,15 @@ public class WebhookController {
         return intake.accept(new WebhookInbox.Callback(connection.id(), webhook, events))
                 .onErrorMap(e -> !(e instanceof ErrorResponseException), e -> notStored(connection, e))
                 .map(accepted -> {
-            // committed: acknowledge, and let an idle worker start on it
-            if (accepted.inserted() > 0) {
-                workers.wake();
-            }
-            metrics.accepted(connection.id(), accepted.repeated());
-            answer.put("events", accepted.events());
-            answer.put("stored", accepted.inserted());
-            return answer;
-        });
+                    // committed: acknowledge, and let an idle worker start on it
+                    if (accepted.inserted() > 0) {
+                        workers.wake();
+                    }
+                    metrics.accepted(connection.id(), accepted.repeated());
+                    answer.put("events", accepted.events());
+                    answer.put("stored", accepted.inserted());
+                    return answer;
+                });
     }
 
     private Mono<Map<String, Object>> refuse(Connections.Connection connection, WebhookRequest webhook, RuntimeException e) {
@@ -186,15 +186,17 @@ public class WebhookController {
     /** Keeps the raw request as MALFORMED and answers 400 naming what is wrong and the kept entry. */
     private Mono<Map<String, Object>> malformed(Connections.Connection connection, WebhookRequest webhook, String what) {
         String error = Texts.storable("the callback cannot be read: " + what);
-        return inbox.keepMalformed(connection.id(), webhook, error).flatMap(entry -> {
-            log.warn("Webhook of '{}' kept as MALFORMED (inbox entry {}): {}", connection.id(), entry.id(), error);
-            metrics.malformed(connection.id());
-            ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, error);
-            problem.setTitle("Bad Request");
-            problem.setProperty("connection", connection.id());
-            problem.setProperty("inboxEntry", entry.id());
-            return Mono.error(new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null));
-        });
+        return inbox.keepMalformed(connection.id(), webhook, error)
+                .onErrorMap(e -> !(e instanceof ErrorResponseException), e -> notStored(connection, e))
+                .flatMap(entry -> {
+                    log.warn("Webhook of '{}' kept as MALFORMED (inbox entry {}): {}", connection.id(), entry.id(), error);
+                    metrics.malformed(connection.id());
+                    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, error);
+                    problem.setTitle("Bad Request");
+                    problem.setProperty("connection", connection.id());
+                    problem.setProperty("inboxEntry", entry.id());
+                    return Mono.error(new ErrorResponseException(HttpStatus.BAD_REQUEST, problem, null));
+                });
     }
 
     /** What makes an event impossible to process, or null. */
