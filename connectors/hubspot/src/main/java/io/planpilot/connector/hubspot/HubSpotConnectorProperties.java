@@ -24,7 +24,8 @@ import java.util.stream.Collectors;
  *       legacy private app's), sent as {@code Authorization: Bearer}.</li>
  *   <li>{@code client-secret}: the app's client secret, which signs the webhooks
  *       ({@code X-HubSpot-Signature-v3}); without it every callback is refused (401).</li>
- *   <li>{@code api-version} ({@code v3}): which set of API paths to call ({@link HubSpotApiPaths}).
+ *   <li>{@code api-version} ({@code v3}): which set of API paths to call ({@link HubSpotApiPaths}): {@code v3}
+ *       or the date version {@code 2026-03}.
  *       HubSpot moves to date-versioned paths and ends v3 in 2027; a new set is a new entry there,
  *       chosen here, not a change of the connector.</li>
  *   <li>{@code search-rate-limit.requests}, {@code search-rate-limit.per} (5 per {@code PT1S}): the

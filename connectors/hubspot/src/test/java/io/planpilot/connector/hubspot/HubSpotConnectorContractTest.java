@@ -19,7 +19,12 @@ class HubSpotConnectorContractTest extends HttpConnectorContractTest {
 
     static final ZoneId ZONE = ZoneId.of("America/New_York");
 
-    private final HubSpotFakeCrm fake = new HubSpotFakeCrm();
+    final HubSpotFakeCrm fake = new HubSpotFakeCrm(paths());
+
+    /** The API version the connection calls and the fake serves. */
+    HubSpotApiPaths paths() {
+        return HubSpotApiPaths.of(HubSpotApiPaths.V3).orElseThrow();
+    }
 
     @Override
     protected ConnectorFactory factory() {
@@ -35,7 +40,8 @@ class HubSpotConnectorContractTest extends HttpConnectorContractTest {
                         "rate-limit.requests", "50",
                         "rate-limit.per", "PT1S",
                         "search-rate-limit.requests", "50",
-                        "search-rate-limit.per", "PT1S"));
+                        "search-rate-limit.per", "PT1S",
+                        "api-version", paths().version()));
     }
 
     @Override

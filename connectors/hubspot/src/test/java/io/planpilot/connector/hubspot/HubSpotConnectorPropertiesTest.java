@@ -30,6 +30,16 @@ class HubSpotConnectorPropertiesTest {
     }
 
     @Test
+    void theDateVersionCallsHubSpotsDatedPaths() {
+        HubSpotApiPaths paths = HubSpotConnectorProperties.of(settings(Map.of("access-token", "pat-1", "api-version", "2026-03")))
+                .paths();
+
+        assertThat(paths).isEqualTo(new HubSpotApiPaths("2026-03", "crm/objects/2026-03", "crm/pipelines/2026-03",
+                "crm/owners/2026-03", "crm/properties/2026-03", "crm/associations/2026-03", "account-info/2026-03/details"));
+        assertThat(HubSpotApiPaths.known()).containsExactly("2026-03", "v3");
+    }
+
+    @Test
     void everyWrongOrUnknownKeyIsNamed() {
         assertThat(HubSpotConnectorProperties.problems(settings(Map.of("base-url", "http://api.hubapi.com", "api-version", "v9",
                 "search-rate-limit.requests", "0", "tokn", "x")))).extracting(SettingProblem::key)

@@ -50,6 +50,8 @@ final class HubSpotFakeCrm implements FakeCrm {
     private static final String[] CURRENCIES = {"USD", "EUR", ""};
 
     private final Transformer transformer = new Transformer();
+    /** The API version the fake serves: its paths, and no other version's. */
+    private final HubSpotApiPaths paths;
     final HubSpotPortal portal = new HubSpotPortal();
     private final FakeCrmFaults faults = new FakeCrmFaults();
     /** Policies of 429s owed to the next calls of any endpoint (SECONDLY on searches, DAILY). */
@@ -58,6 +60,32 @@ final class HubSpotFakeCrm implements FakeCrm {
     private Long changeDuringNextRead;
     private boolean loseNextCreate;
     long dailyRemaining = 500_000;
+
+    HubSpotFakeCrm() {
+        this(HubSpotApiPaths.of(HubSpotApiPaths.V3).orElseThrow());
+    }
+
+    HubSpotFakeCrm(HubSpotApiPaths paths) {
+        this.paths = paths;
+    }
+
+    /**
+     * A path of the fake's API version in the terms of v3, which the portal speaks; a path of another
+     * version comes back unknown (a 404), so a connection calling the wrong version fails.
+     */
+    private String inV3Terms(String path) {
+        HubSpotApiPaths v3 = HubSpotApiPaths.of(HubSpotApiPaths.V3).orElseThrow();
+        String[][] prefixes = {{paths.objects(), v3.objects()}, {paths.pipelines(), v3.pipelines()},
+                {paths.owners(), v3.owners()}, {paths.properties(), v3.properties()},
+                {paths.associations(), v3.associations()}, {paths.accountInfo(), v3.accountInfo()}};
+        for (String[] prefix : prefixes) {
+            String mine = "/" + prefix[0];
+            if (path.equals(mine) || path.startsWith(mine + "/")) {
+                return "/" + prefix[1] + path.substring(mine.length());
+            }
+        }
+        return "/not-in-" + paths.version() + path;
+    }
 
     ResponseDefinitionTransformerV2 extension() {
         return transformer;
@@ -289,7 +317,7 @@ final class HubSpotFakeCrm implements FakeCrm {
         ObjectNode type = association.putArray("types").addObject();
         type.put("associationCategory", "HUBSPOT_DEFINED");
         type.put("associationTypeId", 216);
-        server.verify(1, postRequestedFor(urlPathEqualTo("/crm/v3/objects/tasks"))
+        server.verify(1, postRequestedFor(urlPathEqualTo("/" + paths.objects() + "/tasks"))
                 .withHeader("Authorization", equalTo("Bearer " + HubSpotPortal.TOKEN))
                 .withHeader("Content-Type", equalTo("application/json"))
                 .withRequestBody(equalToJson(request.toString())));
@@ -303,7 +331,7 @@ final class HubSpotFakeCrm implements FakeCrm {
         String request = "{\"properties\":{\"hs_timestamp\":\"${json-unit.any-string}\",\"hs_note_body\":"
                 + HubSpotPortal.JSON.writeValueAsString(body) + "},\"associations\":[{\"to\":{\"id\":\"" + comment.dealId()
                 + "\"},\"types\":[{\"associationCategory\":\"HUBSPOT_DEFINED\",\"associationTypeId\":214}]}]}";
-        server.verify(1, postRequestedFor(urlPathEqualTo("/crm/v3/objects/notes")).withRequestBody(equalToJson(request)));
+        server.verify(1, postRequestedFor(urlPathEqualTo("/" + paths.objects() + "/notes")).withRequestBody(equalToJson(request)));
         assertThat(portal.of("notes").values().stream().filter(n -> body.equals(n.props.get("hs_note_body"))
                 && comment.dealId().equals(n.deal))).as("notes for %s", comment).hasSize(1);
     }
@@ -331,7 +359,7 @@ final class HubSpotFakeCrm implements FakeCrm {
         @Override
         public ResponseDefinition transform(ServeEvent event) {
             Request request = event.getRequest();
-            String path = URI.create(request.getUrl()).getPath();
+            String path = inV3Terms(URI.create(request.getUrl()).getPath());
             String method = request.getMethod().getName();
             synchronized (HubSpotFakeCrm.this) {
                 String policy = policyFaults.poll();
