@@ -18,7 +18,7 @@ import java.util.function.IntConsumer;
  * Stores verified callbacks, those that arrive together in one statement and one commit (group
  * commit). A callback that finds fewer than {@code statements} stores running starts one at once,
  * so a lone callback waits for nothing; under load, callbacks queue while the stores run and the
- * next store takes up to {@code batch} of them. Each callback is answered only when the statement
+ * next store takes up to {@code batch} of them (and up to {@link #BATCH_BYTES} of bodies). Each callback is answered only when the statement
  * that stored it has committed. A store that fails is repeated for each of its callbacks alone, so
  * a callback the database refuses fails by itself and not its neighbours.
  *
@@ -34,6 +34,12 @@ final class CallbackIntake {
     private final int statements;
     private final int batch;
     private final IntConsumer batchSizes;
+
+    /**
+     * Bodies one store takes at most (the callback that passes it is the last): large callbacks, up to
+     * the body limit each, are stored a few at a time rather than as one statement of hundreds of MiB.
+     */
+    static final long BATCH_BYTES = 4L * 1024 * 1024;
 
     private final Queue<Waiting> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger running = new AtomicInteger();
@@ -83,9 +89,11 @@ final class CallbackIntake {
                 continue;
             }
             List<Waiting> taken = new ArrayList<>(Math.min(batch, 64));
+            long bodies = 0;
             Waiting next;
-            while (taken.size() < batch && (next = waiting.poll()) != null) {
+            while (taken.size() < batch && bodies < BATCH_BYTES && (next = waiting.poll()) != null) {
                 taken.add(next);
+                bodies += next.callback().request().body().length;
             }
             if (taken.isEmpty()) {
                 running.decrementAndGet();

@@ -53,7 +53,11 @@ class CallbackIntakeTest {
     }
 
     private static WebhookInbox.Callback callback(String name) {
-        WebhookRequest request = new WebhookRequest("POST", "http://localhost/webhooks/x", Map.of(), new byte[0],
+        return callback(name, 0);
+    }
+
+    private static WebhookInbox.Callback callback(String name, int bodyBytes) {
+        WebhookRequest request = new WebhookRequest("POST", "http://localhost/webhooks/x", Map.of(), new byte[bodyBytes],
                 Instant.parse("2026-11-27T10:00:00Z"));
         return new WebhookInbox.Callback(name, request,
                 List.of(new WebhookEvent("e-" + name, WebhookEvent.Change.CHANGED, RecordKind.DEAL, name, null)));
@@ -95,6 +99,24 @@ class CallbackIntakeTest {
         assertThat(answered).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
         assertThat(sizes).containsExactly(1, 3, 2);
         assertThat(store.mostRunning).isEqualTo(1);
+    }
+
+    @Test
+    void largeCallbacksAreStoredAFewAtATime() {
+        HeldStore store = new HeldStore();
+        CallbackIntake intake = new CallbackIntake(store::store, 1, 64, size -> { });
+        int mib = 1024 * 1024;
+        List<Long> answered = new CopyOnWriteArrayList<>();
+
+        for (int i = 1; i <= 7; i++) {
+            intake.accept(callback("c" + i, mib + 1)).subscribe(accepted -> answered.add(accepted.requestId()));
+        }
+        while (answered.size() < 7) {
+            store.completeAll();
+        }
+
+        // c1 alone (nothing waited), then up to 4 MiB of bodies: the callback that passes it is the last
+        assertThat(store.statements).containsExactly(List.of("c1"), List.of("c2", "c3", "c4", "c5"), List.of("c6", "c7"));
     }
 
     @Test
