@@ -37,7 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * one), the second started after the data was stored, as a restart would: both run the rules at the
  * same moment, both dispatch; every action is stored once and the CRM on WireMock receives each once.
  * Both asked to sync at once start one run. Then each stores a deal, and the other's KPIs show it
- * within seconds: both answer the same figures.
+ * within seconds: both answer the same figures. Last, each deal's change is announced by webhook to
+ * both at once: every event is processed once, every deal re-read once.
  */
 class TwoInstancesTest {
 
@@ -108,11 +109,46 @@ class TwoInstancesTest {
                 storeDeal(first, "p4", "30000");
                 awaitThat(() -> openAmount(second).compareTo(new BigDecimal("1100000")) == 0, "p4 in the second one's KPIs");
                 assertThat(summary(first)).isEqualTo(summary(second));
+
+                // webhooks: each deal's change announced to both, at once; the two inboxes are one, and
+                // each entry is processed once, each deal re-read once
+                List<String> deals = java.util.stream.IntStream.range(0, 30).mapToObj(i -> "w" + i).toList();
+                deals.forEach(deal -> HookedCrm.of(CONNECTION).holdOpenDeal(deal, new BigDecimal("10")));
+                java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+                List<CompletableFuture<java.net.http.HttpResponse<String>>> answers = new java.util.ArrayList<>();
+                for (String deal : deals) {
+                    answers.add(hook(http, first, "a-" + deal, deal));
+                    answers.add(hook(http, second, "b-" + deal, deal));
+                }
+                for (CompletableFuture<java.net.http.HttpResponse<String>> answer : answers) {
+                    assertThat(answer.get().statusCode()).isEqualTo(200);
+                }
+                org.springframework.r2dbc.core.DatabaseClient db = first.getBean(org.springframework.r2dbc.core.DatabaseClient.class);
+                awaitThat(() -> db.sql("select count(*) as n from webhook_inbox where connection = 'pair' and status = 'PROCESSED'")
+                        .map(row -> row.get("n", Long.class)).one().block() == 60, "all 60 events processed");
+                assertThat(db.sql("select count(*) as n from webhook_inbox where connection = 'pair' and attempts <> 1")
+                        .map(row -> row.get("n", Long.class)).one().block()).as("entries processed more than once").isZero();
+                assertThat(deals).allSatisfy(deal -> assertThat(HookedCrm.of(CONNECTION).rereadsOf(deal)).as(deal).isEqualTo(1));
             }
         } finally {
             HookedCrm.of(CONNECTION).writeUrl = null;
             crm.stop();
         }
+    }
+
+    /** Posts a callback announcing a change of the deal to the adapter. */
+    private static CompletableFuture<java.net.http.HttpResponse<String>> hook(java.net.http.HttpClient http,
+                                                                             ConfigurableApplicationContext app,
+                                                                             String event, String deal) {
+        String port = app.getEnvironment().getProperty("local.server.port");
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/webhooks/" + CONNECTION))
+                .header("Content-Type", "application/json")
+                .header("X-Hook-Token", "t") // HookedConnector.TOKEN_HEADER
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"events\":[{\"id\":\"" + event + "\",\"deal\":\"" + deal + "\",\"change\":\"CHANGED\"}]}"))
+                .build();
+        return http.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     /** Two open deals of 500,000 with owners, created 40 days ago, without activities: stale and large. */

@@ -42,7 +42,7 @@ public final class HookedCrm {
     }
 
     /** Puts an open deal into the CRM (created yesterday, no expected close) and returns it. */
-    Deal holdOpenDeal(String id, BigDecimal amount) {
+    public Deal holdOpenDeal(String id, BigDecimal amount) {
         Deal deal = new Deal(connection, id, "Deal " + id, HookedConnector.PIPELINE, HookedConnector.OPEN_STAGE,
                 DealStatus.OPEN, amount, "USD", null, Instant.now().minusSeconds(86_400), null, null, Map.of(), List.of(),
                 null, false, Instant.now());
@@ -72,7 +72,7 @@ public final class HookedCrm {
     }
 
     /** How many re-reads included the deal. */
-    int rereadsOf(String id) {
+    public int rereadsOf(String id) {
         AtomicInteger count = rereads.get(id);
         return count == null ? 0 : count.get();
     }
