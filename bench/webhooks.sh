@@ -71,7 +71,15 @@ before_calls=$(sql "select count(*) from webhook_request")
 before_rows=$(sql "select count(*) from webhook_inbox")
 measure 2 "$DURATION" --latency | tee "$DATA/wrk.txt"
 sleep 2
-echo "calls stored during the measured run: $(( $(sql "select count(*) from webhook_request") - before_calls )) (wrk's answered requests above)"
+stored=$(( $(sql "select count(*) from webhook_request") - before_calls ))
+answered=$(grep -o "^requests [0-9]*" "$DATA/wrk.txt" | awk '{print $2}')
+failed=$(grep -o "status [0-9]* timeout" "$DATA/wrk.txt" | awk '{print $2}')
+echo "calls stored during the measured run: $stored, answered by wrk's count: $answered (non-2xx: $failed)"
+if [ "$stored" -ge "$(( answered - failed ))" ]; then
+  echo "count check: every answered call is stored"
+else
+  echo "count check: $(( answered - failed - stored )) answered calls are MISSING from the inbox"
+fi
 echo "inbox entries stored during the measured run: $(( $(sql "select count(*) from webhook_inbox") - before_rows ))"
 sql "select connection, status, count(*) from webhook_inbox group by connection, status order by 1, 2"
 # callbacks per intake statement (group commit): sum / count is the mean
