@@ -90,16 +90,16 @@ public class InboxProcessor {
             (onlyDeleted ? deleted : changed).add(record);
         });
         if (!deleted.isEmpty()) {
-            run(token, connection, deleted, byRecord, () -> SyncPage.builder().deletions(deleted).build());
+            run(token, connection, deleted, byRecord, false, () -> SyncPage.builder().deletions(deleted).build());
         }
         boolean rereads = connection.connector().capabilities().rereadById();
         for (int from = 0; from < changed.size(); from += REREAD_CHUNK) {
             List<RecordRef> chunk = changed.subList(from, Math.min(changed.size(), from + REREAD_CHUNK));
             if (rereads) {
-                run(token, connection, chunk, byRecord, () -> connection.connector().reread(List.copyOf(chunk)));
+                run(token, connection, chunk, byRecord, true, () -> connection.connector().reread(List.copyOf(chunk)));
             } else {
                 // the CRM cannot be asked for single records: the incremental sync picks the changes up
-                run(token, connection, chunk, byRecord, () -> {
+                run(token, connection, chunk, byRecord, true, () -> {
                     sync.start(connection, SyncMode.INCREMENTAL).block();
                     return null;
                 });
@@ -124,10 +124,11 @@ public class InboxProcessor {
         }
     }
 
+    /** Reads the records ({@code asksCrm}: through the CRM), stores them and finishes their entries. */
     private void run(UUID token, Connections.Connection connection, List<RecordRef> records,
-                     Map<RecordRef, List<InboxEntry>> byRecord, java.util.function.Supplier<SyncPage> read) {
+                     Map<RecordRef, List<InboxEntry>> byRecord, boolean asksCrm, java.util.function.Supplier<SyncPage> read) {
         List<InboxEntry> entries = records.stream().flatMap(r -> byRecord.get(r).stream()).toList();
-        Instant pausedUntil = outages.pausedUntil(connection.id(), clock.instant());
+        Instant pausedUntil = asksCrm ? outages.pausedUntil(connection.id(), clock.instant()) : null;
         if (pausedUntil != null) {
             // an earlier chunk of this batch found the CRM down: do not ask it again now
             inbox.waitForCrm(token, ids(entries), pausedUntil, "waiting for the CRM of '" + connection.id()
@@ -136,7 +137,9 @@ public class InboxProcessor {
         }
         try {
             SyncPage page = read.get();
-            outages.answered(connection.id());
+            if (asksCrm) {
+                outages.answered(connection.id());
+            }
             if (page != null) {
                 SyncPage safe = withoutPosition(page);
                 logWarnings(connection.id(), safe.warnings());

@@ -165,6 +165,14 @@ class WebhookProcessingTest extends WebhookIntegrationTest {
                 assertThat(entry.get("attempts")).as(event).isEqualTo(0);
             }
             assertThat(entry(events.get(0)).get("last_error").toString()).contains("503").contains("down");
+
+            // a deletion needs no answer from the CRM: the next probe's batch takes it, and it is done
+            String gone = unique("deal");
+            String deletion = unique("event");
+            hook("{\"events\":[{\"id\":\"" + deletion + "\",\"deal\":\"" + gone + "\",\"change\":\"DELETED\"}]}")
+                    .expectStatus().isOk();
+            awaitStatus(deletion, "PROCESSED");
+            assertThat(CRM.rereadsOf(gone)).isZero();
         } finally {
             CRM.beDown(false);
         }
