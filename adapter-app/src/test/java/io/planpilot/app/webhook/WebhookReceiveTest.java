@@ -123,6 +123,22 @@ class WebhookReceiveTest extends WebhookIntegrationTest {
     }
 
     @Test
+    void aCallbackGoesThroughItsOwnSecurityChainWithoutThePagesHeadersOrTheAdminsBearerCheck() {
+        String event = unique("event");
+
+        web.post().uri("/webhooks/{id}", HOOKED).contentType(MediaType.APPLICATION_JSON)
+                .header(HookedConnector.TOKEN_HEADER, HOOK_TOKEN)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer not-the-admin-token") // a CRM's own header, not the admin's
+                .bodyValue(events(event + "=" + unique("deal")))
+                .exchange().expectStatus().isOk()
+                .expectHeader().doesNotExist("Content-Security-Policy")
+                .expectHeader().doesNotExist(HttpHeaders.SET_COOKIE);
+
+        assertThat(entry(event)).isNotNull();
+        get("/api/v1/webhooks/inbox").exchange().expectStatus().isOk(); // and the admin was not throttled for it
+    }
+
+    @Test
     void aValidEventIsStoredThenProcessedIntoTheStoreAndTheKpisAndARepeatIsAcknowledgedButNotProcessedAgain() {
         String deal = unique("deal");
         String event = unique("event");
