@@ -2,6 +2,7 @@ package io.planpilot.app.webhook;
 
 import io.planpilot.app.config.AdapterConfig;
 import io.planpilot.app.config.WebhooksConfig;
+import io.planpilot.app.sync.Connections;
 import io.planpilot.app.work.PollingWorkers;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,7 @@ public class InboxWorkers implements SmartLifecycle {
     private final WebhookInbox inbox;
     private final InboxProcessor processor;
     private final CrmOutages outages;
-    private final io.planpilot.app.sync.Connections connections;
+    private final Connections connections;
     private final WebhookMetrics metrics;
     private final WebhooksConfig config;
     private final Clock clock;
@@ -49,7 +50,7 @@ public class InboxWorkers implements SmartLifecycle {
     private Instant lastPurge = Instant.EPOCH;
 
     public InboxWorkers(WebhookInbox inbox, InboxProcessor processor, CrmOutages outages,
-                        io.planpilot.app.sync.Connections connections, WebhookMetrics metrics, AdapterConfig config,
+                        Connections connections, WebhookMetrics metrics, AdapterConfig config,
                         Clock clock) {
         this.inbox = inbox;
         this.processor = processor;

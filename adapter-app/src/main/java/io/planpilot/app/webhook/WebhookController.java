@@ -9,7 +9,9 @@ import io.planpilot.core.connector.WebhookRejectedException;
 import io.planpilot.core.connector.WebhookRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.io.buffer.DataBufferUtils;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.server.reactive.ServerHttpRequest;
@@ -21,6 +23,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -58,8 +61,8 @@ public class WebhookController {
     static final int RETRY_AFTER_SECONDS = 5;
 
     /** The times an event may carry: what PostgreSQL and ISO-8601 both hold. */
-    private static final java.time.Instant EARLIEST = java.time.Instant.parse("0001-01-01T00:00:00Z");
-    private static final java.time.Instant LATEST = java.time.Instant.parse("9999-12-31T23:59:59Z");
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
 
     private final Connections connections;
     private final WebhookInbox inbox;
@@ -171,7 +174,7 @@ public class WebhookController {
      */
     private ErrorResponseException notStored(Connections.Connection connection, Throwable e) {
         // the database's own words, without the statement around them
-        Throwable cause = org.springframework.core.NestedExceptionUtils.getMostSpecificCause(e);
+        Throwable cause = NestedExceptionUtils.getMostSpecificCause(e);
         log.warn("Webhook of '{}' not stored, answered 503 for the CRM to send it again: {}", connection.id(), cause.toString());
         metrics.notStored(connection.id());
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
@@ -179,7 +182,7 @@ public class WebhookController {
         problem.setTitle("Service Unavailable");
         problem.setProperty("connection", connection.id());
         ErrorResponseException error = new ErrorResponseException(HttpStatus.SERVICE_UNAVAILABLE, problem, e);
-        error.getHeaders().set(org.springframework.http.HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
+        error.getHeaders().set(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS));
         return error;
     }
 
@@ -303,7 +306,7 @@ public class WebhookController {
         ErrorResponseException error = new ErrorResponseException(HttpStatus.CONTENT_TOO_LARGE, problem, null);
         if (closing) {
             // the rest of the body is not read: the connection cannot carry another request
-            error.getHeaders().set(org.springframework.http.HttpHeaders.CONNECTION, "close");
+            error.getHeaders().set(HttpHeaders.CONNECTION, "close");
         }
         return error;
     }

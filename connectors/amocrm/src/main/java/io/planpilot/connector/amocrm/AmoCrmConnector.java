@@ -176,7 +176,7 @@ final class AmoCrmConnector implements Connector {
             readActivities(window, TASKS_STEP, step == 3 ? number(position, TASKS_STEP) : 1, pages);
         }
         SyncPage.Builder last = SyncPage.builder();
-        if (reconcileDue(window, properties.reconcileEvery())) {
+        if (window.reconcileDue(properties.reconcileEvery())) {
             pages.accept(SyncPage.builder().cursor(window.atPosition(RECONCILE_STEP).format()).build());
             last.listing(new Listing(RecordKind.DEAL, leadIds != null ? leadIds : allLeadIds()));
         }
@@ -206,15 +206,6 @@ final class AmoCrmConnector implements Connector {
         }
         String page = position.substring(step.length());
         return page.matches("\\d{1,6}") ? Math.max(1, Integer.parseInt(page)) : 1;
-    }
-
-    /** Whether this read lists every lead id: on a full window, and when the window crosses a multiple of {@code every}. */
-    static boolean reconcileDue(WindowCursor window, Duration every) {
-        if (window.since().equals(Instant.EPOCH) || every.isZero()) {
-            return true;
-        }
-        long period = every.toMillis();
-        return Math.floorDiv(window.since().toEpochMilli(), period) != Math.floorDiv(window.until().toEpochMilli(), period);
     }
 
     /** {@code lead_status_changed} events created in the window, 100 a page, from page {@code page}. */

@@ -204,7 +204,7 @@ final class Bitrix24Connector implements Connector {
             readActivities(state, step == 2 ? after(position, ACTIVITIES_STEP) : "0", pages);
         }
         SyncPage.Builder last = SyncPage.builder();
-        if (reconcileDue(window, properties.reconcileEvery())) {
+        if (window.reconcileDue(properties.reconcileEvery())) {
             pages.accept(SyncPage.builder().cursor(window.atPosition(RECONCILE_STEP).format()).build());
             last.listing(new Listing(RecordKind.DEAL, state.dealIds != null ? state.dealIds : ids(dealIdSpec())));
             last.listing(new Listing(RecordKind.ACTIVITY, state.activityIds != null ? state.activityIds : ids(activityIdSpec())));
@@ -248,15 +248,6 @@ final class Bitrix24Connector implements Connector {
         }
         String id = position.substring(step.length());
         return id.matches("\\d+") ? id : "0";
-    }
-
-    /** Whether this read lists every id: on a full window, and when the window crosses a multiple of {@code every}. */
-    static boolean reconcileDue(WindowCursor window, Duration every) {
-        if (window.since().equals(Instant.EPOCH) || every.isZero()) {
-            return true;
-        }
-        long period = Math.max(1, every.toMillis());
-        return Math.floorDiv(window.since().toEpochMilli(), period) != Math.floorDiv(window.until().toEpochMilli(), period);
     }
 
     private void readHistory(ReadState state, String afterId, PageConsumer pages) {

@@ -239,19 +239,6 @@ class Bitrix24ConnectorTest {
     }
 
     @Test
-    void reconciliationIsDueOnFullWindowsAndWhenAWindowCrossesItsPeriod() {
-        Instant at = Instant.parse("2026-11-27T10:59:00Z");
-        WindowCursor full = WindowCursor.full(at, Duration.ZERO);
-        WindowCursor within = new WindowCursor(at.minusSeconds(300), at, null, false);
-        WindowCursor across = new WindowCursor(at, at.plusSeconds(300), null, false);
-
-        assertThat(Bitrix24Connector.reconcileDue(full, Duration.ofHours(1))).isTrue();
-        assertThat(Bitrix24Connector.reconcileDue(within, Duration.ofHours(1))).isFalse();
-        assertThat(Bitrix24Connector.reconcileDue(across, Duration.ofHours(1))).isTrue();
-        assertThat(Bitrix24Connector.reconcileDue(within, Duration.ZERO)).isTrue();
-    }
-
-    @Test
     void anIncrementalReadThatCrossesTheHourListsIdsWithTheLightSelect() {
         fake.seedDeals(4);
         Connector connector = connector(Map.of("reconcile-every", "PT1H"));

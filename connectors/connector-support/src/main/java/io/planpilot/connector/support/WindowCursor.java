@@ -82,6 +82,19 @@ public record WindowCursor(Instant since, Instant until, String position, boolea
         return new WindowCursor(since, until, null, true);
     }
 
+    /**
+     * Whether a read of this window should also list every id the CRM holds, to find deletions it never
+     * announces: on a full read, and when the window crosses a multiple of {@code every} since the epoch
+     * (about once per {@code every} however often the sync runs); always when {@code every} is zero.
+     */
+    public boolean reconcileDue(Duration every) {
+        if (since.equals(Instant.EPOCH) || every.isZero()) {
+            return true;
+        }
+        long period = Math.max(1, every.toMillis());
+        return Math.floorDiv(since.toEpochMilli(), period) != Math.floorDiv(until.toEpochMilli(), period);
+    }
+
     /** The cursor's text, {@code w1:{...}}. */
     public String format() {
         ObjectNode node = JSON.createObjectNode();

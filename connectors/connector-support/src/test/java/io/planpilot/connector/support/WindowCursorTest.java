@@ -93,4 +93,17 @@ class WindowCursorTest {
         assertThatThrownBy(() -> new WindowCursor(Instant.EPOCH, NOW, "p", true))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void reconciliationIsDueOnFullWindowsAndWhenAWindowCrossesItsPeriod() {
+        Instant at = Instant.parse("2026-11-27T10:59:00Z");
+        WindowCursor full = WindowCursor.full(at, Duration.ZERO);
+        WindowCursor within = new WindowCursor(at.minusSeconds(300), at, null, false);
+        WindowCursor across = new WindowCursor(at, at.plusSeconds(300), null, false);
+
+        assertThat(full.reconcileDue(Duration.ofHours(1))).isTrue();
+        assertThat(within.reconcileDue(Duration.ofHours(1))).isFalse();
+        assertThat(across.reconcileDue(Duration.ofHours(1))).isTrue();
+        assertThat(within.reconcileDue(Duration.ZERO)).isTrue();
+    }
 }
